@@ -1,0 +1,1 @@
+"""Headless rendering: frame readback, video encoding and the movie loop."""
