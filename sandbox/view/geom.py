@@ -1,0 +1,126 @@
+"""trimesh -> Panda3D Geom, straight from numpy arrays (no per-vertex Python loops).
+
+Vertex layout (one interleaved array, 28 bytes a vertex): `vertex` float32 x3 (metres),
+`normal` float32 x3, `color` uint8 x4 (RGBA, read as 0..1 in shaders). Optional extra
+float32 columns (for example the horde's per-vertex limb id) are appended. Triangles are
+uint32 indices. Measured in DESIGN.md: 200k triangles in about 33 ms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from panda3d.core import (Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexArrayFormat,
+                          GeomVertexData, GeomVertexFormat, InternalName, NodePath)
+
+
+def _format(extra: dict[str, int]) -> GeomVertexFormat:
+    arr = GeomVertexArrayFormat()
+    arr.add_column(InternalName.get_vertex(), 3, Geom.NT_float32, Geom.C_point)
+    arr.add_column(InternalName.get_normal(), 3, Geom.NT_float32, Geom.C_normal)
+    arr.add_column(InternalName.get_color(), 4, Geom.NT_uint8, Geom.C_color)
+    for name, n in extra.items():
+        arr.add_column(InternalName.make(name), n, Geom.NT_float32, Geom.C_other)
+    return GeomVertexFormat.register_format(GeomVertexFormat(arr))
+
+
+def make_geom(vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray,
+              triangles: np.ndarray, extra: dict[str, np.ndarray] | None = None,
+              usage=GeomEnums.UH_static) -> Geom:
+    """A Geom of triangles from arrays.
+
+    vertices (n, 3) float, metres; normals (n, 3) float; colors (n, 4) uint8 RGBA (or
+    (n, 3), alpha 255 added); triangles (m, 3) int vertex indices; extra: name ->
+    (n,) or (n, k) float32 columns (k <= 4), readable in GLSL as `in float/vecK name`.
+    """
+    v = np.ascontiguousarray(vertices, np.float32).reshape(-1, 3)
+    n = len(v)
+    nrm = np.ascontiguousarray(normals, np.float32).reshape(n, 3)
+    col = np.asarray(colors)
+    if col.dtype != np.uint8:
+        col = np.clip(np.round(col * 255.0 if col.max(initial=0) <= 1.0 else col), 0, 255)
+        col = col.astype(np.uint8)
+    col = col.reshape(n, -1)
+    if col.shape[1] == 3:
+        col = np.concatenate([col, np.full((n, 1), 255, np.uint8)], axis=1)
+    extra = {k: np.asarray(a, np.float32).reshape(n, -1) for k, a in (extra or {}).items()}
+    fmt = _format({k: a.shape[1] for k, a in extra.items()})
+
+    fields = [("v", np.float32, (3,)), ("n", np.float32, (3,)), ("c", np.uint8, (4,))]
+    fields += [(k, np.float32, (a.shape[1],)) for k, a in extra.items()]
+    dtype = np.dtype(fields)
+    stride = fmt.get_array(0).get_stride()
+    if dtype.itemsize != stride:
+        dtype = np.dtype({"names": dtype.names,
+                          "formats": [dtype.fields[k][0] for k in dtype.names],
+                          "offsets": [fmt.get_array(0).get_column(i).get_start()
+                                      for i in range(len(dtype.names))],
+                          "itemsize": stride})
+    rec = np.zeros(n, dtype)
+    rec["v"], rec["n"], rec["c"] = v, nrm, col
+    for k, a in extra.items():
+        rec[k] = a
+
+    vdata = GeomVertexData("mesh", fmt, usage)
+    vdata.unclean_set_num_rows(n)
+    mv = memoryview(vdata.modify_array(0)).cast("B")
+    mv[:] = rec.view(np.uint8).reshape(-1)
+
+    tris = np.ascontiguousarray(triangles, np.uint32).reshape(-1)
+    prim = GeomTriangles(usage)
+    prim.set_index_type(GeomEnums.NT_uint32)
+    iarr = prim.modify_vertices()
+    iarr.unclean_set_num_rows(len(tris))
+    memoryview(iarr).cast("B")[:] = tris.view(np.uint8)
+    geom = Geom(vdata)
+    geom.add_primitive(prim)
+    return geom
+
+
+def trimesh_to_geom(mesh, extra: dict[str, np.ndarray] | None = None) -> Geom:
+    """A Geom from a trimesh.Trimesh: its vertices, vertex normals, vertex colours, faces.
+
+    Flat-shaded meshes arrive with vertices already split per face, so vertex normals
+    are face normals. Missing colours default to light grey.
+    """
+    verts = np.asarray(mesh.vertices, np.float32)
+    normals = np.asarray(mesh.vertex_normals, np.float32)
+    colors = None
+    vis = getattr(mesh, "visual", None)
+    if vis is not None and getattr(vis, "kind", None) == "vertex":
+        colors = np.asarray(vis.vertex_colors, np.uint8)
+    elif vis is not None and getattr(vis, "kind", None) == "face":
+        fc = np.asarray(vis.face_colors, np.uint8)
+        colors = np.zeros((len(verts), 4), np.uint8)
+        colors[np.asarray(mesh.faces).reshape(-1)] = np.repeat(fc, 3, axis=0)
+    if colors is None or len(colors) != len(verts):
+        colors = np.full((len(verts), 4), 200, np.uint8)
+        colors[:, 3] = 255
+    return make_geom(verts, normals, colors, np.asarray(mesh.faces), extra)
+
+
+def geom_node(name: str, geom: Geom) -> GeomNode:
+    node = GeomNode(name)
+    node.add_geom(geom)
+    return node
+
+
+def trimesh_to_nodepath(name: str, mesh, cache_dir: Path | None = None,
+                        cache_key: str | None = None) -> NodePath:
+    """A NodePath holding the mesh as one GeomNode; with `cache_dir` and `cache_key`
+    (a string that changes whenever the mesh does, e.g. a hash), the node is written
+    to / read from `<cache_dir>/<name>-<cache_key>.bam`."""
+    if cache_dir is not None and cache_key:
+        from panda3d.core import Filename, BamFile  # noqa: F401
+        from panda3d.core import Loader
+        path = Path(cache_dir) / f"{name}-{cache_key}.bam"
+        if path.exists():
+            node = Loader.get_global_ptr().load_sync(Filename.from_os_specific(str(path)))
+            if node is not None:
+                return NodePath(node)
+        np_ = NodePath(geom_node(name, trimesh_to_geom(mesh)))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np_.write_bam_file(Filename.from_os_specific(str(path)))
+        return np_
+    return NodePath(geom_node(name, trimesh_to_geom(mesh)))

@@ -1,0 +1,202 @@
+"""The world scene graph: parts with the world GLSL shader, sun shadow, instanced trees,
+sky, time of day, scene time and camera.
+
+Camera masks: the main camera sees bit 0 (`MAIN_MASK`), the sun's shadow camera bit 1
+(`SHADOW_MASK`). Things that must not cast shadows (the horde) hide from `SHADOW_MASK`.
+The shadow pass draws with a depth-only shader chosen by tag state (`shadow` tag).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from panda3d.core import (BitMask32, ColorWriteAttrib, DepthTestAttrib, DepthWriteAttrib,
+                          DirectionalLight, GeomEnums, LMatrix4f, LVecBase3f, NodePath,
+                          OmniBoundingVolume, Point3, RenderState, ShaderAttrib, Texture,
+                          Vec3)
+
+from sandbox.view import lighting, shaders
+from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
+
+MAIN_MASK = BitMask32.bit(0)
+SHADOW_MASK = BitMask32.bit(1)
+SHADOW_SIZE = 2048
+SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
+
+
+def fullscreen_triangle() -> NodePath:
+    """A triangle covering clip space ([-1, 3] x [-1, 3]); the sky draws on it."""
+    v = np.array([[-1, -1, 0], [3, -1, 0], [-1, 3, 0]], np.float32)
+    n = np.tile([0, 0, 1], (3, 1)).astype(np.float32)
+    c = np.full((3, 4), 255, np.uint8)
+    g = make_geom(v, n, c, np.array([[0, 1, 2]]))
+    return NodePath(geom_node("sky", g))
+
+
+def instance_buffer(n_texels: int, name: str) -> Texture:
+    """An rgba32f buffer texture of `n_texels` texels, RAM image zeroed."""
+    tex = Texture(name)
+    tex.setup_buffer_texture(max(1, int(n_texels)), Texture.T_float, Texture.F_rgba32,
+                             GeomEnums.UH_dynamic)
+    tex.set_keep_ram_image(True)
+    np.frombuffer(tex.modify_ram_image(), np.float32)[:] = 0.0
+    return tex
+
+
+class Stage:
+    """The scene: world parts, trees, sky and sun for one ShowBase.
+
+    parts: name -> trimesh.Trimesh (flat-shaded, vertex colours, Z up, metres); the
+    part named "tree" is a template drawn once per row of `trees`.
+    trees: (n, 5) float32 rows (x, y, z, scale, heading radians) or None.
+    time_of_day: a preset name in scenes/time_of_day.toml ("day", "dusk", "night").
+    """
+
+    def __init__(self, base, parts: dict, trees: np.ndarray | None = None,
+                 time_of_day: str = "day", shadow_center: tuple | None = None,
+                 tree_shadows: bool = True):
+        self.base = base
+        self.root = base.render.attach_new_node("stage")
+        self.presets = lighting.load_presets()
+        self.time = 0.0
+        base.cam.node().set_camera_mask(MAIN_MASK)
+        lens = base.cam.node().get_lens()
+        lens.set_near_far(0.3, 6000.0)
+
+        self.world_shader = shaders.load("world.vert", "world.frag")
+        self.tree_shader = shaders.load("world.vert", "world.frag", {"INSTANCED": 1})
+        self.sky_shader = shaders.load("sky.vert", "sky.frag")
+        self.depth_shader = shaders.load("shadow.vert", "shadow.frag")
+        self.depth_tree_shader = shaders.load("shadow.vert", "shadow.frag", {"INSTANCED": 1})
+
+        self.root.set_shader(self.world_shader)
+        self.root.set_shader_input("u_time", 0.0)
+        self.root.set_shader_input("u_shadow_texel", 1.0 / SHADOW_SIZE)
+        self.root.set_shader_input("u_emissive_windows", 0.0)
+
+        # --- world parts -------------------------------------------------------------
+        self.parts: dict[str, NodePath] = {}
+        bounds = []
+        for name, mesh in parts.items():
+            if name == "tree":
+                continue
+            np_ = self.root.attach_new_node(geom_node(name, trimesh_to_geom(mesh)))
+            np_.set_tag("shadow", "world")
+            self.parts[name] = np_
+            if len(mesh.vertices):
+                bounds.append((name, np.asarray(mesh.bounds, np.float64)))
+
+        # --- sun and its shadow camera -----------------------------------------------
+        if shadow_center is None:
+            school = [b for n, b in bounds if n == "school"]
+            b = school[0] if school else (np.array([[-50, -50, 0], [50, 50, 0]], float))
+            shadow_center = tuple((b[0] + b[1]) / 2.0)
+        self.shadow_center = np.asarray(shadow_center, np.float64)
+        self.sun = DirectionalLight("sun")
+        self.sun.set_shadow_caster(True, SHADOW_SIZE, SHADOW_SIZE)
+        self.sun.set_camera_mask(SHADOW_MASK)
+        slens = self.sun.get_lens()
+        slens.set_film_size(SHADOW_FILM, SHADOW_FILM)
+        slens.set_near_far(1.0, 1200.0)
+        self.sun.set_tag_state_key("shadow")
+        self.sun.set_tag_state("world", RenderState.make(
+            ShaderAttrib.make(self.depth_shader, 100), ColorWriteAttrib.make(0)))
+        self.sun.set_tag_state("tree", RenderState.make(
+            ShaderAttrib.make(self.depth_tree_shader, 100), ColorWriteAttrib.make(0)))
+        self.sun_np = self.root.attach_new_node(self.sun)
+        self.root.set_light(self.sun_np)
+
+        # --- trees (instanced template) ------------------------------------------------
+        self.trees = None
+        self.tree_count = 0
+        if "tree" in parts and trees is not None and len(trees):
+            trees = np.asarray(trees, np.float32).reshape(-1, 5)
+            self.tree_count = len(trees)
+            self.tree_tex = instance_buffer(2 * len(trees), "tree-instances")
+            buf = np.zeros((len(trees), 2, 4), np.float32)
+            buf[:, 0, :] = trees[:, :4]
+            buf[:, 1, 0] = trees[:, 4]
+            np.frombuffer(self.tree_tex.modify_ram_image(), np.float32)[:] = buf.reshape(-1)
+            node = geom_node("trees", trimesh_to_geom(parts["tree"]))
+            node.set_bounds(OmniBoundingVolume())
+            node.set_final(True)
+            self.trees = self.root.attach_new_node(node)
+            self.trees.set_instance_count(len(trees))
+            self.trees.set_shader(self.tree_shader, 10)
+            self.trees.set_shader_input("u_instances", self.tree_tex)
+            if tree_shadows:
+                self.trees.set_tag("shadow", "tree")
+            else:
+                self.trees.hide(SHADOW_MASK)
+
+        # --- sky ---------------------------------------------------------------------
+        self.sky = fullscreen_triangle()
+        self.sky.reparent_to(self.root)
+        self.sky.node().set_bounds(OmniBoundingVolume())
+        self.sky.node().set_final(True)
+        self.sky.set_bin("background", 0)
+        self.sky.set_depth_write(False)
+        self.sky.set_depth_test(False)
+        self.sky.set_shader(self.sky_shader, 10)
+        self.sky.hide(SHADOW_MASK)
+        self.sky.set_shader_input("u_inv_view_proj", LMatrix4f.ident_mat())
+
+        self.time_of_day = None
+        self.set_time_of_day(time_of_day)
+        base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
+
+    # ------------------------------------------------------------------ public API
+    def set_time_of_day(self, name: str) -> None:
+        """Switch the lighting preset (sun/moon, ambient, fog, sky, exposure)."""
+        if name not in self.presets:
+            raise ValueError(f"unknown time of day {name!r} (known: {', '.join(self.presets)})")
+        tod = self.presets[name]
+        self.time_of_day = name
+        lighting.apply(self.root, tod)
+        self.root.set_shader_input("u_emissive_windows", 1.0 if tod.sun_intensity < 1.0 else 0.0)
+        d = tod.sun_dir.astype(np.float64)
+        self.sun.set_color((1, 1, 1, 1))
+        self.sun_np.set_pos(*(self.shadow_center + d * 500.0))
+        self.sun_np.look_at(Point3(*self.shadow_center), Vec3(0, 0, 1) if abs(d[2]) < 0.99
+                            else Vec3(0, 1, 0))
+
+    def set_time(self, t: float) -> None:
+        """Scene time in seconds for the shaders' `u_time` (never wall-clock)."""
+        self.time = float(t)
+        self.root.set_shader_input("u_time", self.time)
+
+    def set_camera(self, pos, look_at, fov_deg: float = 50.0, roll_deg: float = 0.0) -> None:
+        """Place the main camera: pos and look_at (3,) metres; fov_deg is the VERTICAL
+        field of view in degrees (horizontal follows the window's aspect); roll_deg turns
+        the camera about its view axis (positive = clockwise on screen)."""
+        cam = self.base.camera
+        cam.set_pos(*map(float, pos))
+        cam.look_at(Point3(*map(float, look_at)), Vec3(0, 0, 1))
+        cam.set_r(cam, float(roll_deg))
+        lens = self.base.cam.node().get_lens()
+        w, h = self.base.win.get_x_size(), self.base.win.get_y_size()
+        v = np.radians(float(fov_deg))
+        hfov = np.degrees(2.0 * np.arctan(np.tan(v / 2.0) * w / max(h, 1)))
+        lens.set_fov(float(hfov), float(fov_deg))
+        self.update_sky()
+
+    def update_sky(self) -> None:
+        """Recompute the sky's inverse view-projection from the current camera."""
+        cam = self.base.cam
+        view = LMatrix4f(cam.get_mat(self.base.render))
+        view.invert_in_place()
+        vp = view * cam.node().get_lens().get_projection_mat()
+        vp.invert_in_place()
+        self.sky.set_shader_input("u_inv_view_proj", vp)
+
+    def all_shaders(self):
+        return [self.world_shader, self.tree_shader, self.sky_shader, self.depth_shader,
+                self.depth_tree_shader]
+
+    def destroy(self) -> None:
+        self.base.taskMgr.remove("hyosan-sky")
+        self.root.clear_light(self.sun_np)
+        self.root.remove_node()
+
+    def _sky_task(self, task):
+        self.update_sky()
+        return task.cont

@@ -1,0 +1,52 @@
+#version 330
+// Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure.
+#include "common.glsl"
+
+uniform struct p3d_LightSourceParameters {
+    vec4 color;
+    sampler2DShadow shadowMap;
+    mat4 shadowViewMatrix;
+} p3d_LightSource[1];
+
+uniform float u_shadow_texel;   // 1 / shadow map size
+uniform float u_emissive_windows; // 0..1: lit windows at night (vertex alpha < 1 marks glass)
+
+in vec3 v_world_normal;
+in vec3 v_view_pos;
+in vec3 v_view_normal;
+in vec4 v_color;
+
+out vec4 o_color;
+
+float sun_shadow(vec3 view_pos, vec3 view_normal, float ndl) {
+    // normal offset against acne, scaled by grazing angle
+    vec3 p = view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl));
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(p, 1.0);
+    sc.xyz /= sc.w;
+    if (sc.x <= 0.0 || sc.x >= 1.0 || sc.y <= 0.0 || sc.y >= 1.0 || sc.z >= 1.0) return 1.0;
+    sc.z -= 0.0006;
+    float sum = 0.0;
+    for (int y = -1; y <= 1; ++y)
+        for (int x = -1; x <= 1; ++x)
+            sum += texture(p3d_LightSource[0].shadowMap, vec3(sc.xy + vec2(x, y) * u_shadow_texel * 1.2, sc.z));
+    return sum / 9.0;
+}
+
+void main() {
+    vec3 n = normalize(v_world_normal);
+    if (!gl_FrontFacing) n = -n;
+    vec3 vn = normalize(v_view_normal);
+    if (!gl_FrontFacing) vn = -vn;
+    vec3 albedo = srgb_to_linear(v_color.rgb);
+    float ndl = dot(n, u_sun_dir);
+    float direct = clamp(ndl, 0.0, 1.0);
+    float shadow = direct > 0.0 ? sun_shadow(v_view_pos, vn, direct) : 0.0;
+    // sun below horizon -> no direct light
+    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+    vec3 c = albedo * light;
+    // glass (vertex alpha < 250) glows warmly at night when u_emissive_windows > 0
+    if (v_color.a < 0.98) c += albedo * u_emissive_windows * 0.6 * (1.0 - v_color.a);
+    c = apply_fog(c, length(v_view_pos));
+    o_color = vec4(tonemap(c), 1.0);
+}
