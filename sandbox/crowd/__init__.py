@@ -1,0 +1,20 @@
+"""Crowd simulation: agent state as arrays, flow fields, neighbour grid, steering.
+
+Pure numpy + numba; never imports Panda3D nor the world, timeline or view
+packages. The walkable map comes in as plain arrays (`NavGrid`, or anything
+with `walkable`, `origin`, `cell`).
+
+    crowd = Crowd(level, load_preset(CROWD_PRESETS / "hyosan_horde.toml"), seed=7)
+    crowd.spawn(2000, (0.0, -40.0), 15.0)
+    crowd.set_goal((0.0, 30.0))
+    crowd.step(30)
+    xy = crowd.positions()          # (n, 2) float32 metres
+"""
+
+from .crowd import Crowd, CrowdSnapshot
+from .flowfield import FlowField, FlowFieldCache, build_flow_field, goal_cells_for
+from .grid import NavGrid
+from .params import PARAMS, default_params, load_preset
+
+__all__ = ["Crowd", "CrowdSnapshot", "FlowField", "FlowFieldCache", "NavGrid", "PARAMS",
+           "build_flow_field", "default_params", "goal_cells_for", "load_preset"]

@@ -1,0 +1,226 @@
+"""Steering kernels: preferred velocity -> bounded, collision-avoiding velocity -> motion.
+
+Two phases per step, both numba loops over structure-of-arrays state:
+
+1. `compute_velocities` reads one snapshot (positions, velocities) and writes every
+   agent's new velocity into a fresh array: drive toward the flow-field velocity,
+   separation from neighbours (symmetric pair forces), a time-to-collision
+   anticipation term, and a push off nearby walls; acceleration and speed bounded.
+2. `integrate` moves every agent with its new velocity and enforces the hard
+   constraint (an agent centre never enters a blocked cell: resolve per axis,
+   sliding along the free axis, else stay), then advances heading and gait phase.
+
+No agent reads another's updated state, so agent order cannot change the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .grid import cell_walkable, sample_bilinear
+
+# Layout of the packed parameter vector handed to the kernels.
+K_RADIUS, K_MAX_SPEED, K_MAX_ACCEL, K_RELAX, K_SEP_STRENGTH, K_SEP_RANGE, \
+    K_ANT_TIME, K_ANT_STRENGTH, K_WALL_MARGIN, K_WALL_STRENGTH, K_GOAL_RADIUS, \
+    K_DT, K_REACH = range(13)
+N_K = 13
+
+
+def pack_params(p, dt: float, reach: float) -> np.ndarray:
+    """(N_K,) float64 kernel constants from a crowd ParamSet, time step `dt` (s) and
+    neighbour reach `reach` (m, the spatial-grid bucket size)."""
+    k = np.zeros(N_K, dtype=np.float64)
+    k[K_RADIUS] = p["radius"]
+    k[K_MAX_SPEED] = p["max_speed"]
+    k[K_MAX_ACCEL] = p["max_accel"]
+    k[K_RELAX] = p["relax_time"]
+    k[K_SEP_STRENGTH] = p["separation_strength"]
+    k[K_SEP_RANGE] = p["separation_range"]
+    k[K_ANT_TIME] = p["anticipation_time"]
+    k[K_ANT_STRENGTH] = p["anticipation_strength"]
+    k[K_WALL_MARGIN] = p["wall_margin"]
+    k[K_WALL_STRENGTH] = p["wall_strength"]
+    k[K_GOAL_RADIUS] = p["goal_radius"]
+    k[K_DT] = dt
+    k[K_REACH] = reach
+    return k
+
+
+@njit(cache=True)
+def _flow_dir(dirx, diry, ox, oy, cell, x, y):
+    """Bilinear flow direction at (x, y), renormalised; (0, 0) where there is none."""
+    fx = sample_bilinear(dirx, ox, oy, cell, x, y)
+    fy = sample_bilinear(diry, ox, oy, cell, x, y)
+    n = np.sqrt(fx * fx + fy * fy)
+    if n < 1e-6:
+        return 0.0, 0.0
+    return fx / n, fy / n
+
+
+@njit(cache=True)
+def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx, gny,
+                       walk, ox, oy, cell, sdf, wgx, wgy, dirx, diry, dist, k, out):
+    """Phase 1: new velocities (n, 2) float64 m/s into `out` from the snapshot pos, vel.
+
+    pref_speed (n,) m/s: each agent's cruising speed. order/start: spatial-grid sort
+    (see neighbours.SpatialGrid). sdf, wgx, wgy: wall signed distance and gradient;
+    dirx, diry, dist: flow field direction and path distance (ny, nx).
+    """
+    n = pos.shape[0]
+    ny, nx = walk.shape
+    r = k[K_RADIUS]
+    max_speed = k[K_MAX_SPEED]
+    max_accel = k[K_MAX_ACCEL]
+    relax = k[K_RELAX]
+    sep_s = k[K_SEP_STRENGTH]
+    sep_r = k[K_SEP_RANGE]
+    ant_t = k[K_ANT_TIME]
+    ant_s = k[K_ANT_STRENGTH]
+    margin = k[K_WALL_MARGIN]
+    wall_s = k[K_WALL_STRENGTH]
+    goal_r = k[K_GOAL_RADIUS]
+    dt = k[K_DT]
+    reach = k[K_REACH]
+    reach2 = reach * reach
+    contact = 2.0 * r
+    sep_scale = max(sep_r, 0.05)
+    margin_scale = max(margin, 0.05)
+    for a in range(n):
+        px = pos[a, 0]
+        py = pos[a, 1]
+        vx = vel[a, 0]
+        vy = vel[a, 1]
+        # -- drive: relax toward the flow-field velocity, slowing down on arrival
+        ux, uy = _flow_dir(dirx, diry, ox, oy, cell, px, py)
+        ci = min(max(int(np.floor((px - ox) / cell)), 0), nx - 1)
+        cj = min(max(int(np.floor((py - oy) / cell)), 0), ny - 1)
+        dg = dist[cj, ci]
+        speed = pref_speed[a]
+        if not np.isfinite(dg):
+            speed = 0.0
+        elif goal_r > 0.0 and dg < goal_r:
+            speed *= dg / goal_r
+        ax = (speed * ux - vx) / relax
+        ay = (speed * uy - vy) / relax
+        # -- neighbours in the 3x3 buckets around the agent
+        bx = min(max(int(np.floor((px - gox) / gsize)), 0), gnx - 1)
+        by = min(max(int(np.floor((py - goy) / gsize)), 0), gny - 1)
+        for qy in range(max(by - 1, 0), min(by + 2, gny)):
+            for qx in range(max(bx - 1, 0), min(bx + 2, gnx)):
+                b = qy * gnx + qx
+                for s in range(start[b], start[b + 1]):
+                    o = order[s]
+                    if o == a:
+                        continue
+                    dx = px - pos[o, 0]
+                    dy = py - pos[o, 1]
+                    d2 = dx * dx + dy * dy
+                    if d2 >= reach2:
+                        continue
+                    if d2 < 1e-18:
+                        # coincident: split them along x by id (only case where id matters)
+                        ax += sep_s if a < o else -sep_s
+                        continue
+                    d = np.sqrt(d2)
+                    nxd = dx / d
+                    nyd = dy / d
+                    gap = d - contact
+                    if gap < sep_r:
+                        f = sep_s * (sep_r - gap) / sep_scale
+                        ax += f * nxd
+                        ay += f * nyd
+                    if ant_t > 0.0 and ant_s > 0.0:
+                        dvx = vx - vel[o, 0]
+                        dvy = vy - vel[o, 1]
+                        dv2 = dvx * dvx + dvy * dvy
+                        closing = dx * dvx + dy * dvy
+                        if dv2 > 1e-12 and closing < 0.0:
+                            tc = -closing / dv2
+                            if tc < ant_t:
+                                qx2 = dx + dvx * tc
+                                qy2 = dy + dvy * tc
+                                qd = np.sqrt(qx2 * qx2 + qy2 * qy2)
+                                if qd < contact + sep_r:
+                                    f = ant_s * (1.0 - tc / ant_t)
+                                    if qd > 1e-9:
+                                        ax += f * qx2 / qd
+                                        ay += f * qy2 / qd
+                                    else:
+                                        ax += f * nxd
+                                        ay += f * nyd
+        # -- walls: push out along the wall-distance gradient
+        clear = sample_bilinear(sdf, ox, oy, cell, px, py) - r
+        if clear < margin:
+            gx = sample_bilinear(wgx, ox, oy, cell, px, py)
+            gy = sample_bilinear(wgy, ox, oy, cell, px, py)
+            gn = np.sqrt(gx * gx + gy * gy)
+            if gn > 1e-9:
+                f = wall_s * (margin - clear) / margin_scale
+                ax += f * gx / gn
+                ay += f * gy / gn
+        # -- bounds
+        an = np.sqrt(ax * ax + ay * ay)
+        if an > max_accel:
+            ax *= max_accel / an
+            ay *= max_accel / an
+        nvx = vx + ax * dt
+        nvy = vy + ay * dt
+        sn = np.sqrt(nvx * nvx + nvy * nvy)
+        if sn > max_speed:
+            nvx *= max_speed / sn
+            nvy *= max_speed / sn
+        out[a, 0] = nvx
+        out[a, 1] = nvy
+
+
+@njit(cache=True)
+def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, stride):
+    """Phase 2, in place: move by vel*dt keeping every centre in a walkable cell.
+
+    A move into a blocked cell is resolved per axis: keep the axis with the larger
+    displacement if its cell is free, else the other one, else stay; the blocked
+    velocity component is zeroed (sliding). Then heading (radians CCW from +X) moves
+    toward the velocity direction by `heading_alpha` (0..1) and the gait phase
+    (cycles in [0, 1)) advances by the distance moved / `stride` (m).
+    """
+    n = pos.shape[0]
+    for a in range(n):
+        px = pos[a, 0]
+        py = pos[a, 1]
+        vx = vel[a, 0]
+        vy = vel[a, 1]
+        tx = px + vx * dt
+        ty = py + vy * dt
+        if not cell_walkable(walk, ox, oy, cell, tx, ty):
+            xfirst = abs(vx) >= abs(vy)
+            x_ok = cell_walkable(walk, ox, oy, cell, tx, py)
+            y_ok = cell_walkable(walk, ox, oy, cell, px, ty)
+            if x_ok and (xfirst or not y_ok):
+                ty = py
+                vy = 0.0
+            elif y_ok:
+                tx = px
+                vx = 0.0
+            else:
+                tx = px
+                ty = py
+                vx = 0.0
+                vy = 0.0
+        mx = tx - px
+        my = ty - py
+        pos[a, 0] = tx
+        pos[a, 1] = ty
+        vel[a, 0] = vx
+        vel[a, 1] = vy
+        moved = np.sqrt(mx * mx + my * my)
+        ph = phase[a] + moved / stride
+        phase[a] = ph - np.floor(ph)
+        sp = np.sqrt(vx * vx + vy * vy)
+        if sp > 0.05:
+            target = np.arctan2(vy, vx)
+            h = heading[a]
+            diff = target - h
+            diff = (diff + np.pi) % (2.0 * np.pi) - np.pi
+            h = h + diff * heading_alpha
+            heading[a] = (h + np.pi) % (2.0 * np.pi) - np.pi
