@@ -24,9 +24,9 @@ void main() {
     c = mix(c, u_disc_color * 4.0, disc);
     // stars: only visible when the zenith is dark
     float dark = 1.0 - smoothstep(0.003, 0.02, dot(u_sky_zenith, vec3(0.33)));
-    vec3 cell = floor(d * 300.0);
-    float star = step(0.9975, hash(cell)) * smoothstep(0.05, 0.3, h) * dark;
-    c += vec3(star) * 0.35;
+    vec3 cell = floor(d * 700.0);
+    float star = step(0.9993, hash(cell)) * smoothstep(0.05, 0.3, h) * dark;
+    c += vec3(star) * 0.12;
     // haze near the horizon toward the fog colour
     c = mix(u_fog_color, c, smoothstep(-0.02, 0.18, h));
     o_color = vec4(tonemap(c), 1.0);

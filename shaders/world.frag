@@ -15,6 +15,7 @@ in vec3 v_world_normal;
 in vec3 v_view_pos;
 in vec3 v_view_normal;
 in vec4 v_color;
+in vec3 v_model_pos;
 
 out vec4 o_color;
 
@@ -45,8 +46,13 @@ void main() {
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
     vec3 c = albedo * light;
-    // glass (vertex alpha < 250) glows warmly at night when u_emissive_windows > 0
-    if (v_color.a < 0.98) c += albedo * u_emissive_windows * 0.6 * (1.0 - v_color.a);
+    // glass (vertex alpha < 0.98) glows warmly at night when u_emissive_windows > 0;
+    // a hash of the window's position in the model lights only some of them
+    if (v_color.a < 0.98 && u_emissive_windows > 0.0) {
+        vec3 cell = floor(v_model_pos / vec3(4.0, 4.0, 3.6));
+        float lit = step(0.72, fract(sin(dot(cell, vec3(12.99, 78.23, 37.71))) * 43758.55));
+        c += vec3(1.0, 0.72, 0.38) * u_emissive_windows * (0.05 + 0.6 * lit);
+    }
     c = apply_fog(c, length(v_view_pos));
     o_color = vec4(tonemap(c), 1.0);
 }

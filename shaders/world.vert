@@ -21,6 +21,7 @@ out vec3 v_world_normal;
 out vec3 v_view_pos;
 out vec3 v_view_normal;
 out vec4 v_color;
+out vec3 v_model_pos;
 
 void main() {
     vec4 world;
@@ -48,4 +49,5 @@ void main() {
 #endif
     v_world_normal = nworld;
     v_color = p3d_Color;
+    v_model_pos = p3d_Vertex.xyz;
 }

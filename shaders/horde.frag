@@ -1,0 +1,31 @@
+#version 330
+// Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
+// (one hardware-filtered tap: figures are small on screen).
+#include "common.glsl"
+
+uniform struct p3d_LightSourceParameters {
+    vec4 color;
+    sampler2DShadow shadowMap;
+    mat4 shadowViewMatrix;
+} p3d_LightSource[1];
+
+in vec3 v_world_normal;
+in vec3 v_view_pos;
+in vec3 v_view_normal;
+flat in vec3 v_albedo;
+out vec4 o_color;
+
+void main() {
+    vec3 n = normalize(v_world_normal);
+    float ndl = dot(n, u_sun_dir);
+    float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0); // a little wrap for readability
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + normalize(v_view_normal) * 0.1, 1.0);
+    sc.xyz /= sc.w;
+    float shadow = 1.0;
+    if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
+        shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
+    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+    vec3 c = apply_fog(v_albedo * light, length(v_view_pos));
+    o_color = vec4(tonemap(c), 1.0);
+}
