@@ -175,42 +175,67 @@ def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx,
 
 
 @njit(cache=True)
+def _free(walk, ox, oy, cell, px, py, tx, ty):
+    """Whether a short move (at most one cell per axis) from (px, py) to (tx, ty) is free:
+    the target cell is walkable and, when the move changes both cell indices, it does not
+    squeeze between two blocked cells that touch at a corner."""
+    if not cell_walkable(walk, ox, oy, cell, tx, ty):
+        return False
+    if int(np.floor((tx - ox) / cell)) != int(np.floor((px - ox) / cell)) and \
+            int(np.floor((ty - oy) / cell)) != int(np.floor((py - oy) / cell)):
+        return cell_walkable(walk, ox, oy, cell, tx, py) or \
+            cell_walkable(walk, ox, oy, cell, px, ty)
+    return True
+
+
+@njit(cache=True)
 def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, stride):
     """Phase 2, in place: move by vel*dt keeping every centre in a walkable cell.
 
-    A move into a blocked cell is resolved per axis: keep the axis with the larger
-    displacement if its cell is free, else the other one, else stay; the blocked
-    velocity component is zeroed (sliding). Then heading (radians CCW from +X) moves
-    toward the velocity direction by `heading_alpha` (0..1) and the gait phase
-    (cycles in [0, 1)) advances by the distance moved / `stride` (m).
+    The move is cut into sub-moves of at most half a cell, so fast agents or long steps
+    cannot tunnel through thin walls. A sub-move into a blocked cell is resolved per
+    axis: keep the axis with the larger displacement if that is free, else the other,
+    else stay; the blocked velocity component is zeroed (sliding). Then heading
+    (radians CCW from +X) turns toward the velocity direction by `heading_alpha`
+    (0..1) and the gait phase (cycles in [0, 1)) advances by distance moved / `stride` m.
     """
     n = pos.shape[0]
+    half = 0.5 * cell
     for a in range(n):
-        px = pos[a, 0]
-        py = pos[a, 1]
+        px0 = pos[a, 0]
+        py0 = pos[a, 1]
+        px = px0
+        py = py0
         vx = vel[a, 0]
         vy = vel[a, 1]
-        tx = px + vx * dt
-        ty = py + vy * dt
-        if not cell_walkable(walk, ox, oy, cell, tx, ty):
-            xfirst = abs(vx) >= abs(vy)
-            x_ok = cell_walkable(walk, ox, oy, cell, tx, py)
-            y_ok = cell_walkable(walk, ox, oy, cell, px, ty)
-            if x_ok and (xfirst or not y_ok):
-                ty = py
-                vy = 0.0
-            elif y_ok:
-                tx = px
-                vx = 0.0
-            else:
-                tx = px
-                ty = py
-                vx = 0.0
-                vy = 0.0
-        mx = tx - px
-        my = ty - py
-        pos[a, 0] = tx
-        pos[a, 1] = ty
+        reach = max(abs(vx), abs(vy)) * dt
+        m = 1
+        if reach > half:
+            m = int(np.ceil(reach / half))
+        h = dt / m
+        for _ in range(m):
+            tx = px + vx * h
+            ty = py + vy * h
+            if not _free(walk, ox, oy, cell, px, py, tx, ty):
+                x_ok = _free(walk, ox, oy, cell, px, py, tx, py)
+                y_ok = _free(walk, ox, oy, cell, px, py, px, ty)
+                if x_ok and (abs(vx) >= abs(vy) or not y_ok):
+                    ty = py
+                    vy = 0.0
+                elif y_ok:
+                    tx = px
+                    vx = 0.0
+                else:
+                    tx = px
+                    ty = py
+                    vx = 0.0
+                    vy = 0.0
+            px = tx
+            py = ty
+        mx = px - px0
+        my = py - py0
+        pos[a, 0] = px
+        pos[a, 1] = py
         vel[a, 0] = vx
         vel[a, 1] = vy
         moved = np.sqrt(mx * mx + my * my)
@@ -219,8 +244,8 @@ def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, s
         sp = np.sqrt(vx * vx + vy * vy)
         if sp > 0.05:
             target = np.arctan2(vy, vx)
-            h = heading[a]
-            diff = target - h
+            hd = heading[a]
+            diff = target - hd
             diff = (diff + np.pi) % (2.0 * np.pi) - np.pi
-            h = h + diff * heading_alpha
-            heading[a] = (h + np.pi) % (2.0 * np.pi) - np.pi
+            hd = hd + diff * heading_alpha
+            heading[a] = (hd + np.pi) % (2.0 * np.pi) - np.pi
