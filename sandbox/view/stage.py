@@ -143,6 +143,10 @@ class Stage:
         self.time_of_day = None
         self.set_time_of_day(time_of_day)
         base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
+        # The sun's shadow buffer is created during the first frame and renders from the
+        # second on: warm it up so the first frame a caller reads has its shadows.
+        base.graphicsEngine.render_frame()
+        base.graphicsEngine.render_frame()
 
     # ------------------------------------------------------------------ public API
     def set_time_of_day(self, name: str) -> None:
