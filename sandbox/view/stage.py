@@ -20,6 +20,7 @@ from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
 MAIN_MASK = BitMask32.bit(0)
 SHADOW_MASK = BitMask32.bit(1)
 SHADOW_SIZE = 2048
+GLOWING_PARTS = ("school", "gym", "city")  # parts whose glass (alpha < 0.98) glows at night
 SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
 
 
@@ -156,7 +157,11 @@ class Stage:
         tod = self.presets[name]
         self.time_of_day = name
         lighting.apply(self.root, tod)
-        self.root.set_shader_input("u_emissive_windows", 1.0 if tod.sun_intensity < 1.0 else 0.0)
+        glow = 1.0 if tod.sun_intensity < 1.0 else 0.0
+        for pname, pnode in self.parts.items():
+            # only buildings' glass lights up at night (fences etc. may be translucent too)
+            lit = any(pname.startswith(k) for k in GLOWING_PARTS)
+            pnode.set_shader_input("u_emissive_windows", glow if lit else 0.0)
         d = tod.sun_dir.astype(np.float64)
         self.sun.set_color((1, 1, 1, 1))
         self.sun_np.set_pos(*(self.shadow_center + d * 500.0))
