@@ -117,6 +117,21 @@ def test_moves_never_tunnel_through_thin_walls(nav):
         assert (ij[:, 0] > ij[:, 1]).all(), "an agent slipped through a diagonal wall"
 
 
+def test_takes_any_level_like_object():
+    from types import SimpleNamespace
+    # ground-level cells (0.5 m) and a classroom-door-wide gap of 1 m: 2 cells
+    w = np.ones((8, 16), bool)
+    w[:, 6] = False
+    w[3:5, 6] = True
+    level = SimpleNamespace(walkable=w, origin=np.array([10.0, -2.0]), cell=0.5)
+    c = Crowd(level, seed=0)
+    assert c.nav.shape == (8, 16)
+    c.spawn(10, (11.5, 0.0), 1.5)
+    c.set_goal((17.5, 0.0))
+    c.step(300)
+    assert (c.positions()[:, 0] > 13.5).all(), "stuck at a 1 m door"
+
+
 def test_outside_the_grid_counts_as_blocked():
     w = np.ones((20, 20), bool)
     nav = NavGrid(w, (-2.5, -2.5), 0.25)

@@ -5,7 +5,8 @@ Two phases per step, both numba loops over structure-of-arrays state:
 1. `compute_velocities` reads one snapshot (positions, velocities) and writes every
    agent's new velocity into a fresh array: drive toward the flow-field velocity,
    separation from neighbours (symmetric pair forces), a time-to-collision
-   anticipation term, and a push off nearby walls; acceleration and speed bounded.
+   anticipation term, and a push off nearby walls (never against the flow);
+   acceleration and speed bounded.
 2. `integrate` moves every agent with its new velocity and enforces the hard
    constraint (an agent centre never enters a blocked cell: resolve per axis,
    sliding along the free axis, else stay), then advances heading and gait phase.
@@ -156,9 +157,18 @@ def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx,
             gy = sample_bilinear(wgy, ox, oy, cell, px, py)
             gn = np.sqrt(gx * gx + gy * gy)
             if gn > 1e-9:
+                gx /= gn
+                gy /= gn
+                # never push back against the flow: in a narrow door the field dips
+                # on both sides and would otherwise hold agents at the entrance; the
+                # hard constraint keeps them out of the wall anyway
+                along = gx * ux + gy * uy
+                if along < 0.0:
+                    gx -= along * ux
+                    gy -= along * uy
                 f = wall_s * (margin - clear) / margin_scale
-                ax += f * gx / gn
-                ay += f * gy / gn
+                ax += f * gx
+                ay += f * gy
         # -- bounds
         an = np.sqrt(ax * ax + ay * ay)
         if an > max_accel:
@@ -197,7 +207,7 @@ def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, s
     axis: keep the axis with the larger displacement if that is free, else the other,
     else stay; the blocked velocity component is zeroed (sliding). Then heading
     (radians CCW from +X) turns toward the velocity direction by `heading_alpha`
-    (0..1) and the gait phase (cycles in [0, 1)) advances by distance moved / `stride` m.
+    (0..1), scaled down below 1 m/s, and the gait phase (cycles in [0, 1)) advances by distance moved / `stride` m.
     """
     n = pos.shape[0]
     half = 0.5 * cell
@@ -247,5 +257,6 @@ def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, s
             hd = heading[a]
             diff = target - hd
             diff = (diff + np.pi) % (2.0 * np.pi) - np.pi
-            hd = hd + diff * heading_alpha
+            # slow agents (a jam's shuffling) turn less, so their headings do not flicker
+            hd = hd + diff * heading_alpha * min(1.0, sp)
             heading[a] = (hd + np.pi) % (2.0 * np.pi) - np.pi
