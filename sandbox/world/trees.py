@@ -1,0 +1,85 @@
+"""Trees: one low-poly pine template and a deterministic instance table.
+
+The forest covers the hill north of the school (leaving the path and the hilltop
+clearing free); a few rows of trees stand inside the school wall. Nothing stands
+on a road, a building, the field or the courts.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import trimesh
+
+from sandbox.rng import stream
+from sandbox.world import blueprint as bp
+from sandbox.world.shapes import MeshBuilder, rgba
+from sandbox.world.terrain import path_distance, terrain_height
+
+BARK = rgba(92, 66, 46)
+NEEDLES = (rgba(44, 84, 52), rgba(54, 98, 58), rgba(66, 112, 64))
+
+
+def tree_template() -> trimesh.Trimesh:
+    """A pine, TREE_H (9 m) tall at scale 1, base at the origin: a 5-sided trunk and
+    three stacked 7-sided cones (about 60 triangles)."""
+    b = MeshBuilder()
+    b.prism(0.0, 0.0, 0.22, -0.5, 3.0, 5, BARK, top=False)
+    layers = ((2.0, 5.4, 2.6), (3.9, 7.3, 2.0), (5.7, bp.TREE_H, 1.35))
+    for k, (z0, z1, r) in enumerate(layers):
+        b.cone(0.0, 0.0, r, z0, z1, 7, NEEDLES[k], base=True, phase=0.45 * k)
+    return b.mesh()
+
+
+def _keepout(xy: np.ndarray) -> np.ndarray:
+    """(n, 2) -> (n,) True where no tree may stand."""
+    bad = np.zeros(len(xy), bool)
+    for r in bp.ROADS:
+        bad |= r.grow(3.0).contains(xy)
+    for r in bp.CITY_BLOCKS:
+        bad |= r.grow(1.0).contains(xy)
+    for r in (bp.SCHOOL.grow(4.0), bp.GYM.grow(4.0), bp.FIELD.grow(3.0), bp.TENNIS.grow(3.0),
+              bp.SITE.grow(3.0), bp.APRON, bp.BLEACHERS.grow(2.0)):
+        bad |= r.contains(xy)
+    bad |= path_distance(xy) < bp.PATH_W + 1.5
+    bad |= np.hypot(xy[:, 0] - bp.HILLTOP[0], xy[:, 1] - bp.HILLTOP[1]) < bp.CLEARING_R + 2.0
+    # stay a little clear of the perimeter wall's line
+    p = bp.PERIMETER
+    near_x = (np.abs(xy[:, 0] - p.x0) < 2.5) | (np.abs(xy[:, 0] - p.x1) < 2.5)
+    near_y = (np.abs(xy[:, 1] - p.y0) < 2.5) | (np.abs(xy[:, 1] - p.y1) < 2.5)
+    inside = p.grow(2.5).contains(xy)
+    bad |= inside & (near_x | near_y)
+    return bad
+
+
+@cache
+def tree_instances() -> np.ndarray:
+    """(n, 5) float32: x, y, z (ground height), scale, heading (radians) of every tree."""
+    rng = stream(bp.SEED, "world.trees")
+    f = bp.FOREST
+    s = bp.FOREST_SPACING
+    gx, gy = np.meshgrid(np.arange(f.x0, f.x1, s), np.arange(f.y0, f.y1, s))
+    xy = np.stack([gx.ravel(), gy.ravel()], 1) + rng.uniform(-0.45 * s, 0.45 * s, (gx.size, 2))
+    # thinner forest at the very edge, so the tree line is ragged rather than ruled
+    edge = (xy[:, 1] - bp.FOREST_EDGE_Y) / 25.0
+    keep = rng.random(len(xy)) < np.clip(0.35 + edge, 0, 1)
+    forest = xy[keep]
+    # rows along the inside of the school wall (east, west and north sides)
+    p = bp.PERIMETER
+    rows = [np.stack([np.arange(p.x0 + 6, p.x1 - 5, 9.0), np.full(len(np.arange(p.x0 + 6, p.x1 - 5, 9.0)),
+                                                                    p.y1 - 4.0)], 1),
+            np.stack([np.full(12, p.x0 + 4.0), np.linspace(p.y0 + 6, p.y1 - 6, 12)], 1),
+            np.stack([np.full(12, p.x1 - 4.0), np.linspace(p.y0 + 6, p.y1 - 6, 12)], 1),
+            np.stack([np.arange(p.x0 + 8, p.x1 - 8, 12.0), np.full(len(np.arange(p.x0 + 8, p.x1 - 8, 12.0)),
+                                                                     p.y0 + 4.0)], 1)]
+    school = np.concatenate(rows) + rng.uniform(-0.8, 0.8, (sum(len(r) for r in rows), 2))
+    xy = np.concatenate([forest, school])
+    xy = xy[~_keepout(xy) & bp.TERRAIN.grow(-5.0).contains(xy)]
+    n = len(xy)
+    z = terrain_height(xy[:, 0], xy[:, 1])
+    scale = rng.uniform(0.8, 1.45, n)
+    heading = rng.uniform(-np.pi, np.pi, n)
+    out = np.column_stack([xy, z, scale, heading]).astype(np.float32)
+    out.setflags(write=False)
+    return out
