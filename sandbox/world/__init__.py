@@ -49,7 +49,7 @@ class World:
 
 @cache
 def _anchors() -> dict[str, np.ndarray]:
-    from sandbox.world.anchors import build_anchors
+    from sandbox.world.places import build_anchors
     return build_anchors()
 
 

@@ -386,6 +386,9 @@ HILL_FOOT_Y = 80.0                                # flat (z = 0) south of this
 HILLTOP = (-20.0, 330.0)                          # centre of the clearing
 HILL_H = 60.0
 CLEARING_R = 20.0
+_to_school = np.array(SCHOOL.centre) - np.array(HILLTOP)
+HILL_LOOKOUT = tuple(np.array(HILLTOP) + _to_school / np.linalg.norm(_to_school) * (CLEARING_R - 2.0))
+"""On the clearing's rim facing the school: the roof is in view from here (eye 1.6 m up)."""
 FOREST_EDGE_Y = 84.0                              # first trees north of the school
 PATH = ((0.0, 70.0), (0.0, 95.0), (18.0, 140.0), (8.0, 190.0), (-22.0, 240.0),
         (-12.0, 285.0), (-20.0, 330.0))           # the path from the back gate to the hilltop
@@ -455,7 +458,7 @@ def city_buildings() -> tuple[Building, ...]:
     number = 101
     for block in CITY_BLOCKS:
         b = block.grow(-SIDEWALK_W - 2.0)
-        downtown = abs(block.centre[1] - DOWNTOWN[1]) < 60 and abs(block.centre[0]) < 220
+        downtown = abs(block.centre[1] - DOWNTOWN[1]) < 60 and abs(block.centre[0]) < 120
         if downtown:
             # shops along the avenue side, a tall office tower behind
             avenue_north = block.y1 <= DOWNTOWN[1]
@@ -473,15 +476,17 @@ def city_buildings() -> tuple[Building, ...]:
             out.append(Building(Rect(cx - 12, cy - 10, cx + 12, cy + 10), int(rng.integers(10, 16)),
                                 "shop", tint=int(rng.integers(0, 6))))
             continue
-        # apartment slabs: long axis east-west, rows spaced for sunlight
+        # apartment slabs: long axis east-west, rows spaced for sunlight, 8 m between slabs
         depth, gap = 12.0, 26.0
         y = b.y0
         while y + depth <= b.y1:
-            length = min(float(rng.choice([40.0, 50.0, 60.0])), b.w)
-            x0 = b.x0 + float(rng.uniform(0, max(0.0, b.w - length)))
-            out.append(Building(Rect(x0, y, x0 + length, y + depth), int(rng.integers(15, 26)),
-                                "apartment", number, int(rng.integers(0, 4))))
-            number += 1
+            x = b.x0 + float(rng.uniform(0, 6))
+            while x + 30.0 <= b.x1:
+                length = min(float(rng.choice([40.0, 50.0, 60.0])), b.x1 - x)
+                out.append(Building(Rect(x, y, x + length, y + depth), int(rng.integers(15, 26)),
+                                    "apartment", number, int(rng.integers(0, 4))))
+                number += 1
+                x += length + float(rng.uniform(8, 14))
             y += depth + gap
     return tuple(out)
 

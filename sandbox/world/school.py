@@ -147,7 +147,7 @@ def _roof(b: MeshBuilder, glass: MeshBuilder) -> None:
                   bp.ROOF_Z + 0.5 + bp.WATER_TANK_H + 0.02), rgba(58, 104, 150))
     # the school's name board on the south parapet, above the entrance
     y = bp.SCHOOL.y0
-    b.box((-7.0, y - 0.12, bp.ROOF_Z - 1.9), (7.0, y, bp.ROOF_Z - 0.6), SIGN)
+    b.box((-7.0, y - 0.12, bp.ROOF_Z - 1.9), (7.0, y, bp.ROOF_Z - 0.6), SIGN, skip=("north",))
 
 
 def _entrance(b: MeshBuilder) -> None:

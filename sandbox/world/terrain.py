@@ -37,7 +37,9 @@ def hill_analytic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     x = np.asarray(x, np.float64)
     y = np.asarray(y, np.float64)
     hx, hy = bp.HILLTOP
-    rise = _smoothstep((y - bp.HILL_FOOT_Y) / (hy - bp.HILL_FOOT_Y))
+    # convex profile (steepening towards the summit), so the school is in view from the top
+    t = np.clip((y - bp.HILL_FOOT_Y) / (hy - bp.HILL_FOOT_Y), 0.0, 1.0)
+    rise = t ** 1.7 * (1.7 - 0.7 * t)        # ~t^1.7, eased to a gentle crest at t = 1
     # the ridge falls off east and west of the summit, and a little beyond it to the north
     side = 1.0 - 0.45 * _smoothstep(np.abs(x - hx) / 320.0)
     beyond = 1.0 - 0.25 * _smoothstep((y - hy) / 120.0)

@@ -53,6 +53,21 @@ def _keepout(xy: np.ndarray) -> np.ndarray:
     return bad
 
 
+def _blocks_view(xy: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """True for trees that would hide the school's roof from the hilltop clearing: the
+    forest is thinned below the sight lines from an eye 1.6 m above the clearing to the
+    whole length of the roof (a view cut down the slope)."""
+    hx, hy = bp.HILL_LOOKOUT
+    s = bp.SCHOOL
+    z_eye = float(terrain_height(hx, hy)) + 1.6
+    ty, tz = s.y0, bp.ROOF_Z + 1.0
+    f = (hy - xy[:, 1]) / (hy - ty)               # 0 at the eye, 1 at the school's facade
+    xc = hx + f * (s.centre[0] - hx)
+    half = f * s.w / 2 + 3.0
+    line = z_eye + f * (tz - z_eye)
+    return (f > 0) & (f < 1) & (np.abs(xy[:, 0] - xc) < half) & (top > line - 0.5)
+
+
 @cache
 def tree_instances() -> np.ndarray:
     """(n, 5) float32: x, y, z (ground height), scale, heading (radians) of every tree."""
@@ -80,6 +95,8 @@ def tree_instances() -> np.ndarray:
     z = terrain_height(xy[:, 0], xy[:, 1])
     scale = rng.uniform(0.8, 1.45, n)
     heading = rng.uniform(-np.pi, np.pi, n)
+    keep = ~_blocks_view(xy, z + bp.TREE_H * scale)
+    xy, z, scale, heading = xy[keep], z[keep], scale[keep], heading[keep]
     out = np.column_stack([xy, z, scale, heading]).astype(np.float32)
     out.setflags(write=False)
     return out

@@ -138,24 +138,26 @@ class WalkMap:
 # rasterisation
 # ---------------------------------------------------------------------------------------
 def _fill(level: Level, r: Rect, value: bool) -> None:
-    """Set every cell whose centre lies in `r` (closed) to `value`; a side thinner than a
-    cell is first widened, about its middle, to one cell."""
+    """Set every cell whose centre lies in `r` (half-open: [x0, x1) x [y0, y1)) to
+    `value`. Along a side thinner than a cell, the one cell holding the obstacle's
+    centreline is set instead, so thin walls are exactly one cell thick and a point on
+    a wall's centreline always maps to a blocked cell."""
     c = level.cell
-    x0, x1, y0, y1 = r.x0, r.x1, r.y0, r.y1
-    if x1 - x0 < c:
-        m = (x0 + x1) / 2
-        x0, x1 = m - c / 2, m + c / 2
-    if y1 - y0 < c:
-        m = (y0 + y1) / 2
-        y0, y1 = m - c / 2, m + c / 2
     ox, oy = level.origin
+    ny, nx = level.walkable.shape
     eps = 1e-9
-    i0 = max(0, int(np.ceil((x0 - ox) / c - 0.5 - eps)))
-    i1 = min(level.walkable.shape[1] - 1, int(np.floor((x1 - ox) / c - 0.5 + eps)))
-    j0 = max(0, int(np.ceil((y0 - oy) / c - 0.5 - eps)))
-    j1 = min(level.walkable.shape[0] - 1, int(np.floor((y1 - oy) / c - 0.5 + eps)))
-    if i1 >= i0 and j1 >= j0:
-        level.walkable[j0:j1 + 1, i0:i1 + 1] = value
+
+    def span(a: float, b: float, o: float, n: int) -> tuple[int, int]:
+        if b - a < c:
+            k = int(np.floor(((a + b) / 2 - o) / c))
+            return max(0, k), min(n, k + 1)
+        return (max(0, int(np.ceil((a - o) / c - 0.5 - eps))),
+                min(n, int(np.ceil((b - o) / c - 0.5 - eps))))
+
+    i0, i1 = span(r.x0, r.x1, ox, nx)
+    j0, j1 = span(r.y0, r.y1, oy, ny)
+    if i1 > i0 and j1 > j0:
+        level.walkable[j0:j1, i0:i1] = value
 
 
 def _block_walls(level: Level, walls, v: float = 0.5) -> None:
@@ -227,7 +229,8 @@ def _roof() -> Level:
     s = bp.SCHOOL
     _fill(lv, s.grow(-bp.PARAPET_T), True)
     _block_walls(lv, bp.roof_walls())
-    _stair_blocks(lv, ("west",))
+    sh, s = bp.STAIR_HOUSE, bp.stairwells()["west"]
+    _fill(lv, Rect(s.x0, sh.y0, s.x1, bp.STAIR_NORTH_LANDING_Y - 0.01), False)   # stair run
     for t in bp.WATER_TANKS:
         _fill(lv, t, False)
     return lv
@@ -263,8 +266,8 @@ def draw_level(walkmap: WalkMap, level_name: str, path, anchors: dict | None = N
     from sandbox.world.terrain import terrain_height
 
     if anchors is None:
-        from sandbox.world import anchors as _anchors
-        anchors = _anchors()
+        from sandbox.world.places import build_anchors
+        anchors = build_anchors()
     lv = walkmap.levels[level_name]
     e = lv.extent
     aspect = e.h / e.w
