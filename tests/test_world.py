@@ -125,6 +125,8 @@ def test_trees(world):
     xy = t[:, :2].astype(np.float64)
     for r in (bp.SCHOOL, bp.GYM, bp.FIELD, bp.TENNIS, *bp.ROADS, *(b.rect for b in bp.city_buildings())):
         assert not r.contains(xy).any()
+    gate_way = bp.Rect(bp.GATE_X[0] - 2, bp.PERIMETER.y0 - 6, bp.GATE_X[1] + 2, bp.FIELD.y0)
+    assert not gate_way.contains(xy).any()
     hx, hy = bp.HILLTOP
     assert (np.hypot(xy[:, 0] - hx, xy[:, 1] - hy) > bp.CLEARING_R).all()
     assert (xy[:, 1] > 100).sum() > 0.8 * len(t)          # mostly the hill's forest

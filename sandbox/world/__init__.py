@@ -7,6 +7,8 @@ Pure numpy + trimesh (never Panda3D), all derived from `sandbox.world.blueprint`
     walkmap() -> WalkMap             walkable grids per level and stair links, cheap
     tree_instances() -> (n, 5)       x, y, z, scale, heading of every tree, cheap
     terrain_height(x, y) -> array    height of the drawn ground (m)
+    load_parts() -> dict[str, Trimesh]   the meshes read back from models/*.glb (no rebuild)
+    build_models(out_dir) -> [Path]  write models/<part>.glb
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from typing import Callable
 import numpy as np
 import trimesh
 
+from sandbox.world.export import build_models, load_parts
 from sandbox.world.terrain import terrain_height
 from sandbox.world.trees import tree_instances
 from sandbox.world.walkmap import Level, Link, WalkMap, draw_level
 
 __all__ = ["World", "build_world", "anchors", "walkmap", "tree_instances", "terrain_height",
-           "draw_level", "Level", "Link", "WalkMap", "PART_NAMES"]
+           "draw_level", "Level", "Link", "WalkMap", "PART_NAMES", "build_models", "load_parts"]
 
 PART_NAMES = ("school", "glass", "gym", "grounds", "perimeter", "construction", "terrain",
               "city", "tree")

@@ -14,7 +14,7 @@ Deviation from the written brief: the main building is 80 m x 11 m rather than
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np

@@ -40,7 +40,11 @@ def _keepout(xy: np.ndarray) -> np.ndarray:
     for r in bp.CITY_BLOCKS:
         bad |= r.grow(1.0).contains(xy)
     for r in (bp.SCHOOL.grow(4.0), bp.GYM.grow(4.0), bp.FIELD.grow(3.0), bp.TENNIS.grow(3.0),
-              bp.SITE.grow(3.0), bp.APRON, bp.BLEACHERS.grow(2.0)):
+              bp.SITE.grow(3.0), bp.APRON, bp.BLEACHERS.grow(2.0),
+              # keep the ways in clear: main gate to field, west side gate, back gate
+              bp.Rect(bp.GATE_X[0] - 4, bp.PERIMETER.y0 - 8, bp.GATE_X[1] + 4, bp.FIELD.y0),
+              bp.Rect(bp.PERIMETER.x0 - 8, bp.WEST_GAP_Y[0] - 4, bp.TENNIS.x0, bp.WEST_GAP_Y[1] + 4),
+              bp.Rect(bp.BACK_GATE_X[0] - 4, bp.SCHOOL.y1, bp.BACK_GATE_X[1] + 4, bp.PERIMETER.y1 + 4)):
         bad |= r.contains(xy)
     bad |= path_distance(xy) < bp.PATH_W + 1.5
     bad |= np.hypot(xy[:, 0] - bp.HILLTOP[0], xy[:, 1] - bp.HILLTOP[1]) < bp.CLEARING_R + 2.0
