@@ -23,6 +23,7 @@ def prc_lines(size: tuple[int, int], headless: bool, multisamples: int = 0) -> s
         "textures-power-2 none",
         "clock-mode non-real-time",
         "show-frame-rate-meter false",
+        "print-pipe-types false",
         "gl-coordinate-system default",
         # GLSL 330+ everywhere: a core-profile-capable context. llvmpipe gives 4.5.
         "gl-version 3 3",
@@ -31,7 +32,7 @@ def prc_lines(size: tuple[int, int], headless: bool, multisamples: int = 0) -> s
         "default-directnotify-level warning",
         "notify-level-glgsg warning",
         "notify-level-display error",
-        "notify-level-device error",
+        "notify-level-device fatal",
         "notify-level-audio error",
     ]
     if headless:
