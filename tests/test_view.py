@@ -14,13 +14,13 @@ W, H = 320, 180
 @pytest.fixture(scope="module")
 def scene():
     from sandbox.view.app import FrameGrabber, open_base
-    from sandbox.view import shaders, standin
+    from sandbox import world
+    from sandbox.view import shaders
     from sandbox.view.horde import Horde
     from sandbox.view.stage import Stage
 
     base = open_base((W, H))
-    parts, trees = standin.world()
-    stage = Stage(base, parts, trees, "day")
+    stage = Stage(base, world.load_parts(), world.tree_instances(), "day")
     horde = Horde(stage, 64)
     grab = FrameGrabber(base)
     shaders.check_compiled(base, stage.all_shaders() + [horde.shader])
