@@ -22,7 +22,7 @@ class CameraPose:
     pos: np.ndarray       # (3,) float64, metres
     look_at: np.ndarray   # (3,) float64, metres
     fov: float            # vertical field of view, degrees
-    roll: float           # degrees, counter-clockwise seen from behind the camera
+    roll: float           # degrees about the view axis, as Stage.set_camera takes it
 
 
 @dataclass(frozen=True)
