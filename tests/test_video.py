@@ -34,3 +34,34 @@ def test_interrupted_write_leaves_nothing(tmp_path):
                     raise KeyboardInterrupt
     assert out.read_bytes() == b"previous"
     assert list(tmp_path.iterdir()) == [out]
+
+
+@pytest.mark.parametrize("codec, suffix, name, pix_fmt", [
+    ("h265", ".mp4", "hevc", "yuv420p"), ("prores", ".mov", "prores", "yuv422p10le")])
+def test_other_codecs_decode(tmp_path, codec, suffix, name, pix_fmt):
+    out = tmp_path / f"v{suffix}"
+    with VideoWriter(out, (96, 64), fps=12, codec=codec, quality="draft") as video:
+        for f in frames(7):
+            video.write(f)
+    assert probe(out) == {"frames": 7, "width": 96, "height": 64, "fps": 12.0,
+                          "codec": name, "pix_fmt": pix_fmt}
+    assert list(tmp_path.iterdir()) == [out]
+
+
+@pytest.mark.parametrize("codec, crf, name, words", [
+    ("prores", None, "v.mp4", ("prores", ".mov", "v.mp4")),
+    ("prores", 20, "v.mov", ("--crf", "prores")),
+    ("h264", 52, "v.mp4", ("--crf 52", "0 to 51"))])
+def test_mismatched_output_refused_before_writing(tmp_path, codec, crf, name, words):
+    with pytest.raises(ValueError) as err:
+        VideoWriter(tmp_path / name, (96, 64), fps=12, codec=codec, crf=crf)
+    assert all(w in str(err.value) for w in words)
+    assert not list(tmp_path.iterdir())
+
+
+def test_null_sink_encodes_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with VideoWriter(None, (96, 64), fps=12) as video:
+        for f in frames(5):
+            video.write(f)
+    assert video.frames == 5 and not list(tmp_path.iterdir())

@@ -1,15 +1,18 @@
-"""H.264 video out through PyAV (FFmpeg in-process), written atomically.
+"""Video out through PyAV (FFmpeg in-process), written atomically.
 
 Frames go straight from numpy to the encoder; nothing touches disk but the
 video. The file is written under a temporary name beside the target and moved
 into place only when the encoder has flushed, so an interrupted render never
-leaves a truncated file at the output path.
+leaves a truncated file at the output path. With no path the packets go to
+FFmpeg's null muxer, so a benchmark pays the real encode cost and writes nothing.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,29 +20,93 @@ import av
 import numpy as np
 
 
-class VideoWriter:
-    """`with VideoWriter(path, (w, h), fps) as v: v.write(rgb)` for (h, w, 3) uint8 frames."""
+@dataclass(frozen=True)
+class Codec:
+    """How one `--codec` choice is encoded: FFmpeg encoder, pixel format, container suffixes
+    (the first is the default), CRF default (None: the encoder has no CRF) and the speed
+    setting per quality (x264/x265 preset, or prores_ks profile)."""
 
-    def __init__(self, path: str | Path, size: tuple[int, int], fps: int,
-                 crf: int = 20, preset: str = "veryfast"):
-        self.path = Path(path)
+    encoder: str
+    pix_fmt: str
+    suffixes: tuple[str, ...]
+    crf: int | None
+    speed: dict[str, str]
+
+    def options(self, quality: str, crf: int | None) -> dict[str, str]:
+        if self.crf is None:
+            return {"profile": self.speed[quality]}
+        opts = {"crf": str(self.crf if crf is None else crf), "preset": self.speed[quality]}
+        if self.encoder == "libx265":
+            opts["x265-params"] = "log-level=error"  # x265 prints its banner straight to stderr
+        return opts
+
+
+_X26X_SPEED = {"final": "veryfast", "draft": "ultrafast"}
+CODECS = {
+    "h264": Codec("libx264", "yuv420p", (".mp4", ".mov", ".mkv"), 20, _X26X_SPEED),
+    "h265": Codec("libx265", "yuv420p", (".mp4", ".mov", ".mkv"), 24, _X26X_SPEED),
+    # ProRes lives in QuickTime: MP4 players do not take it. Profile 3 = HQ, 0 = proxy.
+    "prores": Codec("prores_ks", "yuv422p10le", (".mov",), None, {"final": "3", "draft": "0"}),
+}
+CRF_RANGE = (0, 51)  # x264 and x265, 8-bit
+
+
+def check_output(codec: str, crf: int | None, path: Path | None) -> None:
+    """ValueError naming the problem if `codec`, `crf` and the output's suffix do not go
+    together, or this FFmpeg build lacks the encoder; checked before anything is opened."""
+    spec = CODECS[codec]
+    if spec.encoder not in av.codecs_available:
+        raise ValueError(f"--codec {codec}: this FFmpeg build (PyAV {av.__version__}) has no "
+                         f"{spec.encoder} encoder")
+    if crf is not None:
+        if spec.crf is None:
+            raise ValueError(f"--crf does not apply to --codec {codec} (its quality is set "
+                             f"by --quality)")
+        if not CRF_RANGE[0] <= crf <= CRF_RANGE[1]:
+            raise ValueError(f"--crf {crf} is outside {CRF_RANGE[0]} to {CRF_RANGE[1]}")
+    if path is not None and path.suffix.lower() not in spec.suffixes:
+        raise ValueError(f"--codec {codec} writes {' or '.join(spec.suffixes)} files, "
+                         f"not {path.name!r}")
+
+
+class VideoWriter:
+    """`with VideoWriter(path, (w, h), fps) as v: v.write(rgb)` for (h, w, 3) uint8 frames.
+
+    `path=None` encodes into the null muxer (benchmarks). `codec` is a key of CODECS,
+    `quality` "final" or "draft" (encoder speed), `crf` overrides the codec's default."""
+
+    def __init__(self, path: str | Path | None, size: tuple[int, int], fps: int,
+                 codec: str = "h264", quality: str = "final", crf: int | None = None):
+        spec = CODECS[codec]
+        self.path = None if path is None else Path(path)
         self.size, self.fps = size, fps
         self.frames = 0
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4",
-                                   dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        self._container = av.open(str(self.tmp), mode="w", format="mp4")
-        stream = self._container.add_stream("libx264", rate=Fraction(fps))
+        self.tmp = None
+        if self.path is None:
+            self._container = av.open(io.BytesIO(), mode="w", format="null")
+        else:
+            check_output(codec, crf, self.path)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.",
+                                       suffix=f".part{self.path.suffix}", dir=self.path.parent)
+            os.close(fd)
+            self.tmp = Path(tmp)
+            fmt = "mov" if self.path.suffix.lower() == ".mov" else None
+            try:
+                self._container = av.open(str(self.tmp), mode="w", format=fmt)
+            except BaseException:
+                self.tmp.unlink(missing_ok=True)
+                raise
+        stream = self._container.add_stream(spec.encoder, rate=Fraction(fps))
         stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(crf), "preset": preset}
+        stream.pix_fmt = spec.pix_fmt
+        stream.options = spec.options(quality, crf)
         self._stream = stream
+        self._time_base = Fraction(1, fps)
 
     def write(self, rgb: np.ndarray) -> None:
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
         frame.pts = self.frames
-        frame.time_base = Fraction(1, self.fps)
+        frame.time_base = self._time_base
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
         self.frames += 1
@@ -49,7 +116,8 @@ class VideoWriter:
         for packet in self._stream.encode():
             self._container.mux(packet)
         self._container.close()
-        os.replace(self.tmp, self.path)
+        if self.tmp is not None:
+            os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         """Drop the partial file; the output path is left as it was."""
@@ -57,7 +125,8 @@ class VideoWriter:
             self._container.close()
         except Exception:  # the container may be half-written; it is deleted anyway
             pass
-        self.tmp.unlink(missing_ok=True)
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> "VideoWriter":
         return self
