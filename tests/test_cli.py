@@ -63,3 +63,41 @@ def test_still_time_outside_scene(tmp_path):
 def test_unknown_level(tmp_path):
     run = hyosan("world", "map", "--level", "basement", "-o", str(tmp_path / "m.png"))
     assert_user_error(run, "basement", "ground")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--start", "5", "--end", "3"], ["--start 5", "--end 3", "start < end"]),
+    (["--end", "99"], ["--end 99", "<= 14"]),
+    (["--start", "-1"], ["--start -1"]),
+    (["--codec", "prores"], ["prores", ".mov", "x.mp4"]),
+    (["--codec", "h265", "--crf", "60"], ["--crf 60", "0 to 51"]),
+    (["--codec", "ogg"], ["--codec", "ogg"]),
+    (["--quality", "best"], ["--quality", "best"]),
+    (["--fps", "0"], ["--fps", "'0'"]),
+    (["--agents", "0"], ["--agents", "'0'"]),
+    (["--every", "3"], ["--every", "does not apply"]),
+    (["--frames", "3"], ["--frames", "does not apply"]),
+])
+def test_bad_render_values(tmp_path, args, words):
+    run = hyosan("render", "-o", str(tmp_path / "x.mp4"), *args)
+    assert_user_error(run, *words)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--bench", "--start", "2"], ["--start", "--bench"]),
+    (["--bench", "--stills", "st"], ["--bench", "--stills"]),
+    (["--stills", "st", "--crf", "20"], ["--crf", "--stills"]),
+])
+def test_conflicting_render_modes(tmp_path, args, words):
+    run = hyosan("render", *args, cwd=tmp_path)
+    assert_user_error(run, *words)
+    assert not list(tmp_path.iterdir())
+
+
+def test_render_help_explains_options():
+    run = hyosan("render", "--help")
+    assert run.returncode == 0
+    for option in ("--quality", "--start", "--end", "--crf", "--codec", "--stills", "--every",
+                   "--bench", "--agents", "--frames", "--json", "default 24", "seconds"):
+        assert option in run.stdout, option

@@ -4,12 +4,16 @@ Each render runs `hyosan` in a subprocess (one Panda3D window per process). Thes
 need OpenGL (Mesa llvmpipe through EGL) and fail, never skip, without it.
 """
 
+import json
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from sandbox.render.video import probe
@@ -72,3 +76,57 @@ def test_finale_mp4_decodes(tmp_path):
     assert info == {"frames": expected, "width": 320, "height": 180, "fps": 4.0,
                     "codec": "h264", "pix_fmt": "yuv420p"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["finale.mp4"]
+
+
+SMALL = ("--size", "160x96", "--fps", "6", "--start", "2", "--end", "3")  # 6 frames
+
+
+@pytest.mark.parametrize("codec, suffix, name, pix_fmt", [
+    ("h264", ".mp4", "h264", "yuv420p"), ("h265", ".mp4", "hevc", "yuv420p"),
+    ("prores", ".mov", "prores", "yuv422p10le")])
+def test_codecs_render_a_sub_range(tmp_path, codec, suffix, name, pix_fmt):
+    out = tmp_path / f"clip{suffix}"
+    hyosan("render", *SMALL, "--codec", codec, "--quality", "draft", "-o", str(out))
+    assert probe(out) == {"frames": 6, "width": 160, "height": 96, "fps": 6.0,
+                          "codec": name, "pix_fmt": pix_fmt}
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_stills_and_contact_sheet(tmp_path):
+    folder = tmp_path / "stills"
+    hyosan("render", *SMALL, "--stills", str(folder), "--every", "2")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["contact.png", "frame_00000.png", "frame_00002.png", "frame_00004.png"]
+    assert Image.open(folder / "frame_00002.png").size == (160, 96)
+    sheet = Image.open(folder / "contact.png")
+    assert sheet.size[0] == 3 * 160 and sheet.size[1] > 96
+
+
+def test_bench_json():
+    run = hyosan("render", "--bench", "--size", "160x96", "--frames", "4", "--agents", "300",
+                 "--json")
+    result = json.loads(run.stdout)
+    assert result["agents"] == 300 and result["frames"] == 4
+    for key in ("crowd_ms", "show_ms", "draw_ms", "encode_ms", "fps"):
+        assert result[key] > 0, key
+
+
+def test_sigint_mid_render_keeps_previous_output(tmp_path):
+    out = tmp_path / "finale.mp4"
+    out.write_bytes(b"previous")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "render", "--size", "160x96", "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".finale.*.part.mp4")) and time.monotonic() < deadline:
+        assert run.poll() is None, run.stderr.read()[-3000:]
+        time.sleep(0.05)
+    time.sleep(1.0)                          # frames are being encoded now
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err[-3000:]
+    assert err.strip().splitlines()[-1] == "hyosan: interrupted"
+    assert "Traceback" not in err
+    assert out.read_bytes() == b"previous"
+    assert list(tmp_path.iterdir()) == [out]

@@ -1,9 +1,14 @@
 """The non-real-time movie loop: scene time advances by exactly 1/fps per frame,
-whatever the wall clock does, and every frame is piped to the encoder."""
+whatever the wall clock does, and every frame is piped to the encoder. Also the
+frame range, stills with a contact sheet, and the per-stage benchmark."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import shutil
+import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +21,10 @@ from sandbox.director import Director, Frame
 from sandbox.config import ConfigError
 from sandbox.timeline import Scene, load_scene
 
+QUALITIES = ("final", "draft")
+AGENTS_RANGE = (1, 200_000)  # the scene file's own limit on a spawn's count
+BENCH_STAGES = ("crowd", "show", "draw", "encode")
+
 
 class _FpsColumn(ProgressColumn):
     def render(self, task) -> Text:
@@ -24,9 +33,12 @@ class _FpsColumn(ProgressColumn):
 
 
 class ScenePlayer:
-    """A scene's director bound to a headless Panda3D stage: `draw(t)` renders scene time t."""
+    """A scene's director bound to a headless Panda3D stage: `draw(t)` renders scene time t.
 
-    def __init__(self, scene: Scene, size: tuple[int, int]):
+    quality "draft" keeps the trees out of the sun's shadow pass (the one stage option
+    that trades look for speed); "final" is the full look."""
+
+    def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final"):
         self.director = Director(scene)  # validates anchors and the crowd preset before any GL
         from sandbox import world
         from sandbox.view.app import FrameGrabber, open_base
@@ -34,7 +46,8 @@ class ScenePlayer:
         from sandbox.view.stage import Stage
 
         self.base = open_base(size=size, headless=True)
-        self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day)
+        self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day,
+                           tree_shadows=quality != "draft")
         crowd = self.director.crowd
         self.horde = Horde(self.stage, capacity=max(crowd.n if crowd else 0, 1))
         self.grabber = FrameGrabber(self.base)
@@ -53,29 +66,180 @@ class ScenePlayer:
         return self.grabber.grab()
 
 
-def render_movie(scene_path: Path, out: Path, size=(1280, 720), fps: int = 24,
-                 console: Console | None = None) -> dict:
-    """Render the whole scene to `out` (H.264 MP4); returns a summary of the run."""
+def with_agents(scene: Scene, n: int) -> Scene:
+    """`scene` with its crowd resized to `n` agents, each spawn keeping its share
+    (largest remainders, so the counts add up to exactly n)."""
+    lo, hi = AGENTS_RANGE
+    if not lo <= n <= hi:
+        raise ConfigError(f"--agents {n} is outside {lo} to {hi}")
+    crowd = scene.crowd
+    total = sum(s.count for s in crowd.spawns) if crowd else 0
+    if total == 0:
+        raise ConfigError(f"--agents: {scene.path} has no crowd to resize")
+    shares = [s.count * n / total for s in crowd.spawns]
+    counts = [math.floor(x) for x in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - shares[i])
+    for i in by_remainder[:n - sum(counts)]:
+        counts[i] += 1
+    spawns = tuple(dataclasses.replace(s, count=c) for s, c in zip(crowd.spawns, counts))
+    return dataclasses.replace(scene, crowd=dataclasses.replace(crowd, spawns=spawns))
+
+
+def prepare(scene_path: Path, agents: int | None = None) -> Scene:
+    """Load the scene and apply --agents; everything here is checked before any GL opens."""
+    scene = load_scene(scene_path)
+    return scene if agents is None else with_agents(scene, agents)
+
+
+def frame_times(scene: Scene, fps: int, start: float = 0.0, end: float | None = None) -> list[float]:
+    """Scene times of the frames of [start, end) at `fps` (end defaults to the duration)."""
+    end = scene.duration if end is None else end
+    if not 0 <= start < end <= scene.duration:
+        raise ConfigError(f"--start {start:g} / --end {end:g}: need 0 <= start < end <= "
+                          f"{scene.duration:g} (the duration of {scene.path.name})")
+    n = max(1, math.ceil((end - start) * fps - 1e-9))
+    return [start + i / fps for i in range(n)]
+
+
+def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
+    """Yield each frame of `times` as (index, t, rgb), under a progress bar."""
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               _FpsColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(label, total=len(times))
+        for i, t in enumerate(times):
+            yield i, t, player.draw(t)
+            bar.advance(task)
+
+
+def render_movie(scene: Scene, out: Path, size=(1280, 720), fps: int = 24, *,
+                 times: list[float], quality: str = "final", codec: str = "h264",
+                 crf: int | None = None, console: Console | None = None) -> dict:
+    """Render the frames at `times` to the video `out`; returns a summary of the run."""
     from sandbox.render.video import VideoWriter
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(load_scene(scene_path), size)
-    n = max(1, math.ceil(player.director.scene.duration * fps - 1e-9))
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               _FpsColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    player = ScenePlayer(scene, size, quality)
     start = time.perf_counter()
-    with VideoWriter(out, size, fps) as video, Progress(*columns, console=console) as bar:
-        task = bar.add_task(f"rendering {scene_path.name}", total=n)
-        for i in range(n):
-            video.write(player.draw(i / fps))
-            bar.advance(task)
+    with VideoWriter(out, size, fps, codec=codec, quality=quality, crf=crf) as video:
+        for _, _, rgb in _rendered(player, times, f"rendering {scene.path.name}", console):
+            video.write(rgb)
     seconds = time.perf_counter() - start
+    n = len(times)
     summary = {"frames": n, "seconds": seconds, "fps": n / seconds, "output": str(out),
                "bytes": out.stat().st_size}
-    console.print(f"wrote {out}: {n} frames at {size[0]}x{size[1]}, {n / fps:.1f} s of video, "
-                  f"rendered in {seconds:.1f} s ({n / seconds:.1f} fps), "
-                  f"{summary['bytes'] / 1e6:.1f} MB")
+    console.print(f"wrote {out}: {n} frames at {size[0]}x{size[1]} ({codec}, {quality}), "
+                  f"{n / fps:.1f} s of video, rendered in {seconds:.1f} s "
+                  f"({n / seconds:.1f} fps), {summary['bytes'] / 1e6:.1f} MB")
     return summary
+
+
+def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *,
+                  times: list[float], every: int = 1, quality: str = "final",
+                  console: Console | None = None) -> dict:
+    """Write every `every`th frame of `times` as PNG into `folder`, plus `contact.png`.
+
+    Files are made in a hidden folder beside the output and moved in only at the end,
+    so an interrupted run leaves `folder` as it was."""
+    from PIL import Image
+
+    console = console or Console(stderr=True)
+    player = ScenePlayer(scene, size, quality)
+    picked = list(range(0, len(times), every))
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".stills.", dir=folder))
+    start = time.perf_counter()
+    try:
+        shots = []
+        for i, t, rgb in _rendered(player, [times[k] for k in picked],
+                                   f"stills of {scene.path.name}", console):
+            name = f"frame_{picked[i]:05d}.png"
+            Image.fromarray(rgb).save(work / name)
+            shots.append((t, rgb))
+        contact_sheet(shots).save(work / "contact.png")
+        for path in sorted(work.iterdir()):
+            path.replace(folder / path.name)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        if created:
+            folder.rmdir()
+        raise
+    work.rmdir()
+    seconds = time.perf_counter() - start
+    console.print(f"wrote {len(shots)} stills at {size[0]}x{size[1]} and "
+                  f"{folder / 'contact.png'} in {seconds:.1f} s")
+    return {"frames": len(shots), "seconds": seconds, "output": str(folder)}
+
+
+def contact_sheet(shots: list, thumb_width: int = 240, columns: int = 6):
+    """A grid of thumbnails, each labelled with its scene time; `shots` is [(t, rgb)]."""
+    from PIL import Image, ImageDraw
+
+    h, w = shots[0][1].shape[:2]
+    tw = min(thumb_width, w)
+    th = max(1, round(h * tw / w))
+    label_h = 16
+    cols = min(columns, len(shots))
+    rows = math.ceil(len(shots) / cols)
+    sheet = Image.new("RGB", (cols * tw, rows * (th + label_h)), (20, 20, 20))
+    draw = ImageDraw.Draw(sheet)
+    for k, (t, rgb) in enumerate(shots):
+        x, y = (k % cols) * tw, (k // cols) * (th + label_h)
+        sheet.paste(Image.fromarray(rgb).resize((tw, th), Image.BILINEAR), (x, y))
+        draw.text((x + 4, y + th + 2), f"t = {t:.2f} s", fill=(230, 230, 230))
+    return sheet
+
+
+def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
+          quality: str = "final", codec: str = "h264", crf: int | None = None,
+          console: Console | None = None) -> dict:
+    """Median milliseconds per frame in each stage, over `frames` frames spread over the
+    scene, encoding into the null muxer (real encode work, no file).
+
+    Before each timed frame the director is brought to the frame before it untimed, so
+    the crowd figure is one movie frame's worth of stepping, as in a render."""
+    from sandbox.render.video import VideoWriter
+
+    console = console or Console(stderr=True)
+    player = ScenePlayer(scene, size, quality)
+    times = [scene.duration * (k + 0.5) / frames for k in range(frames)]
+    ms = {stage: [] for stage in BENCH_STAGES}
+    with VideoWriter(None, size, fps, codec=codec, quality=quality, crf=crf) as video:
+        for _ in _rendered(_Timed(player, video, ms, 1.0 / fps), times,
+                           f"bench {scene.path.name}", console):
+            pass
+    total = sum(sum(v) for v in ms.values()) / 1000
+    crowd = player.director.crowd
+    result = {"scene": scene.path.name, "size": f"{size[0]}x{size[1]}", "quality": quality,
+              "codec": codec, "agents": crowd.n if crowd else 0, "frames": frames}
+    result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
+    result["fps"] = frames / total
+    return result
+
+
+class _Timed:
+    """Stands in for a ScenePlayer in the bench: `draw(t)` runs each stage under a clock
+    and files the milliseconds in `ms`; the frame also goes to `video`."""
+
+    def __init__(self, player: ScenePlayer, video, ms: dict, dt: float):
+        self.player, self.video, self.ms, self.dt = player, video, ms, dt
+
+    def draw(self, t: float):
+        clock, director = time.perf_counter, self.player.director
+        director.horde_at(max(0.0, t - self.dt))  # untimed: catch up to the previous frame
+        t0 = clock()
+        frame = director.frame(t)
+        t1 = clock()
+        self.player.show(frame)
+        t2 = clock()
+        rgb = self.player.grabber.grab()
+        t3 = clock()
+        self.video.write(rgb)
+        t4 = clock()
+        for stage, a, b in zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4)):
+            self.ms[stage].append((b - a) * 1000)
+        return rgb
 
 
 def render_still(scene_path: Path, t: float, out: Path, size=(1280, 720)) -> None:
