@@ -1,7 +1,9 @@
 #version 330
 // Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
-// (one hardware-filtered tap: figures are small on screen).
+// (one hardware-filtered tap: figures are small on screen). TWO_SIDED (the middle level
+// of detail, whose limbs are crossed triangles): back faces flip their normal.
 #include "common.glsl"
+#include "horde_common.glsl"
 
 uniform struct p3d_LightSourceParameters {
     vec4 color;
@@ -12,20 +14,35 @@ uniform struct p3d_LightSourceParameters {
 in vec3 v_world_normal;
 in vec3 v_view_pos;
 in vec3 v_view_normal;
+#ifdef TWO_SIDED
+smooth in vec3 v_albedo;  // middle level: jacket over shirt, hair over skin as gradients
+#else
 flat in vec3 v_albedo;
+#endif
+flat in vec2 v_fade;
 out vec4 o_color;
 
 void main() {
+    if (faded_out(v_fade, gl_FragCoord.xy)) discard;
     vec3 n = normalize(v_world_normal);
+    vec3 vn = normalize(v_view_normal);
+#ifdef TWO_SIDED
+    if (!gl_FrontFacing) { n = -n; vn = -vn; }
+#endif
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0); // a little wrap for readability
-    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + normalize(v_view_normal) * 0.1, 1.0);
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
     sc.xyz /= sc.w;
     float shadow = 1.0;
     if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
         shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
-    vec3 c = apply_fog(v_albedo * light, length(v_view_pos));
+#ifdef TWO_SIDED
+    vec3 albedo = pow(v_albedo, vec3(2.2));
+#else
+    vec3 albedo = v_albedo;
+#endif
+    vec3 c = apply_fog(albedo * light, length(v_view_pos));
     o_color = vec4(tonemap(c), 1.0);
 }

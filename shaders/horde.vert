@@ -1,6 +1,8 @@
 #version 330
 // Instanced running zombie. u_instances holds two texels per agent:
-// 2i = (x, y, z, heading radians CCW from +X), 2i+1 = (gait phase radians, tint, 0, 0).
+// 2i = (x, y, z, heading radians CCW from +X), 2i+1 = (gait phase radians, tint, fade,
+// fade side) -- see horde_common.glsl. The same shader animates the full figure and the
+// 19-triangle middle figure (same limb ids and pivots).
 // limb.x = limb id (0 torso, 1 head, 2/3 arm L/R, 4/5 thigh L/R, 6/7 shin L/R),
 // limb.y = material id (0 skin, 1 shirt, 2 pants, 3 shoes, 4 hair, 5 jacket).
 uniform mat4 p3d_ModelViewMatrix;
@@ -12,13 +14,18 @@ uniform float u_time;
 in vec4 p3d_Vertex;
 in vec3 p3d_Normal;
 in vec2 limb;
+#include "horde_common.glsl"
 
 out vec3 v_world_normal;
 out vec3 v_view_pos;
 out vec3 v_view_normal;
+#ifdef TWO_SIDED
+smooth out vec3 v_albedo;  // middle level: jacket over shirt, hair over skin as gradients
+#else
 flat out vec3 v_albedo;
+#endif
+flat out vec2 v_fade;
 
-float hash1(float x) { return fract(sin(x * 127.1 + 311.7) * 43758.5453); }
 
 // rotate d (relative to a pivot) in the x-z plane: positive a swings -z toward +x
 vec3 pitch(vec3 d, float a) {
@@ -29,29 +36,6 @@ vec3 pitch(vec3 d, float a) {
 vec3 roll(vec3 d, float a) {
     float c = cos(a), s = sin(a);
     return vec3(d.x, d.y * c - d.z * s, d.y * s + d.z * c);
-}
-
-vec3 srgb(vec3 c) { return pow(c, vec3(2.2)); }
-
-vec3 material_color(int m, float seed) {
-    float h1 = hash1(seed), h2 = hash1(seed + 7.0), h3 = hash1(seed + 13.0);
-    if (m == 0) { // greyish, sickly skin
-        return srgb(mix(vec3(0.62, 0.60, 0.55), vec3(0.50, 0.52, 0.50), h1));
-    }
-    if (m == 1) { // shirt: mostly white school shirts, some grey, a few bloodied
-        vec3 c = h2 < 0.7 ? vec3(0.86, 0.86, 0.84) : vec3(0.55, 0.56, 0.58);
-        if (h3 < 0.25) c = mix(c, vec3(0.45, 0.06, 0.05), 0.45);
-        return srgb(c);
-    }
-    if (m == 2) { // trousers / skirts: navy or charcoal
-        return srgb(h1 < 0.55 ? vec3(0.10, 0.12, 0.22) : vec3(0.20, 0.20, 0.22));
-    }
-    if (m == 3) return srgb(vec3(0.08, 0.08, 0.09));
-    if (m == 4) return srgb(vec3(0.05, 0.045, 0.04) + h3 * 0.05);
-    // uniform jacket: dark navy blazer, grey cardigan, or shirt-sleeves
-    if (h2 < 0.45) return srgb(vec3(0.10, 0.13, 0.24));
-    if (h2 < 0.7) return srgb(vec3(0.36, 0.37, 0.40));
-    return srgb(h3 < 0.5 ? vec3(0.86, 0.86, 0.84) : vec3(0.55, 0.56, 0.58));
 }
 
 void main() {
@@ -108,5 +92,10 @@ void main() {
     v_world_normal = mat3(p3d_ModelMatrix) * nl;
     vec3 alb = material_color(m, seed);
     if (b.y >= 1.0) alb = mix(alb, srgb(vec3(0.8, 0.15, 0.1)), 0.6);
+#ifdef TWO_SIDED
+    v_albedo = pow(alb, vec3(1.0 / 2.2)); // interpolate display-referred: a gradient from
+#else                                     // jacket to shirt averages like the two boxes
     v_albedo = alb;
+#endif
+    v_fade = b.zw;
 }

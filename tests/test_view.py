@@ -1,5 +1,6 @@
 """The Panda3D view renders headless: shaders compile, frames are not blank, night is
-darker than day, the horde draws and its instance count follows n.
+darker than day, the horde draws, its levels of detail partition the agents in view,
+a far horde still draws (as cards) and agents behind the camera are culled.
 
 These tests need OpenGL (Mesa llvmpipe through p3headlessgl); they fail, not skip,
 where it is missing. One ShowBase per process: a module-scoped fixture shares it.
@@ -23,7 +24,7 @@ def scene():
     stage = Stage(base, world.load_parts(), world.tree_instances(), "day")
     horde = Horde(stage, 64)
     grab = FrameGrabber(base)
-    shaders.check_compiled(base, stage.all_shaders() + [horde.shader])
+    shaders.check_compiled(base, stage.all_shaders() + horde.shaders)
     return base, stage, horde, grab
 
 
@@ -75,10 +76,89 @@ def test_horde_draws_where_agents_stand(scene):
 
 def test_instance_count_follows_n(scene):
     base, stage, horde, grab = scene
-    for n in (0, 10, 200):  # 200 > capacity 64: the buffer grows
+    stage.set_camera((0, -48, 3), (0, -27, 1), 40)
+    for n in (0, 10, 200):  # 200 > capacity 64: the buffers grow
         horde.update(*_crowd(n))
-        assert horde.instance_count == n
+        assert horde.count == n
+        # all in view: each agent drawn once, twice inside a fade band
+        assert n <= horde.instance_count <= 2 * n
         assert horde.capacity >= n
+    grab.grab()
+
+
+def test_lod_buckets_partition_agents():
+    from sandbox.view.horde import CARD, FULL, MID, select_levels
+
+    size = np.geomspace(1.0, 400.0, 5000).astype(np.float32)  # projected pixels
+    full_px, card_px, band = 50.0, 15.0, 0.25
+    buckets = select_levels(size, full_px, card_px, band)
+    seen = np.zeros(len(size), int)
+    fade_sum = np.zeros(len(size))
+    for idx, fade, side in buckets:
+        assert len(np.unique(idx)) == len(idx)
+        assert np.all((fade > 0) & (fade <= 1)) and np.all((side == 0) | (side == 1))
+        seen[idx] += 1
+        fade_sum[idx] += fade
+    in_band = (((size >= full_px) & (size < full_px * (1 + band)))
+               | ((size >= card_px) & (size < card_px * (1 + band))))
+    assert np.all(seen[~in_band] == 1) and np.all(seen[in_band] == 2)
+    assert np.allclose(fade_sum, 1.0, atol=1e-5)  # complementary screen-door coverage
+    assert set(buckets[FULL][0]) >= set(np.flatnonzero(size >= full_px * (1 + band)))
+    assert set(buckets[CARD][0]) >= set(np.flatnonzero(size < card_px))
+    assert buckets[FULL][0].min() > buckets[CARD][0].max()  # full near, card far
+    # in a band the near level keeps t < w (side 0), the far one t >= w (side 1)
+    i = int(np.flatnonzero(in_band & (size > full_px))[0])
+    near = buckets[FULL][2][np.flatnonzero(buckets[FULL][0] == i)[0]]
+    far = buckets[MID][2][np.flatnonzero(buckets[MID][0] == i)[0]]
+    assert (near, far) == (0.0, 1.0)
+
+
+def test_lod_full_near_card_far(scene):
+    from sandbox.view.horde import CARD, FULL, MID
+
+    base, stage, horde, grab = scene
+    stage.set_camera((0, -100, 2), (0, 0, 1), 40)
+    pos = np.array([[0, -95], [0, 200], [0, -86]], np.float32)  # 5 m, 300 m, 14 m
+    buckets = horde.select(pos, np.zeros(3, np.float32))
+    assert [list(b[0]) for b in buckets] == [[0], [2], [1]]
+    assert all(np.all(b[1] == 1.0) for b in buckets)  # none in a fade band
+
+
+def test_far_horde_draws_as_cards(scene):
+    from sandbox.view.horde import CARD
+
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_camera((0, -230, 6), (0, -70, 0.8), 9)  # telephoto onto the field
+    n = 300
+    rng = np.random.default_rng(5)
+    pos = np.stack([rng.uniform(-8, 8, n), rng.uniform(-80, -60, n)], 1).astype(np.float32)
+    args = (np.zeros(n, np.float32), rng.uniform(0, 6.28, n), rng.uniform(0, 6.28, n))
+    horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+    empty = grab.grab().astype(np.int16)
+    horde.update(pos, *args)
+    assert horde.counts[CARD] == n and horde.instance_count == n, horde.counts
+    full = grab.grab().astype(np.int16)
+    changed = (np.abs(full - empty).max(axis=2) > 20).mean()
+    assert changed > 0.01, f"only {changed:.4f} of pixels changed with {n} far agents"
+
+
+def test_culling_drops_agents_behind_camera(scene):
+    base, stage, horde, grab = scene
+    stage.set_camera((0, -48, 3), (0, -27, 1), 40)
+    pos, z, hd, ph = _crowd(40)
+    behind = pos.copy()
+    behind[:, 1] = -96 - pos[:, 1]  # mirrored behind the camera (y = -48)
+    aside = pos.copy()
+    aside[:, 0] += 200  # far outside the view cone to the right
+    horde.update(np.concatenate([pos, behind, aside]), np.concatenate([z, z, z]),
+                 np.concatenate([hd, hd, hd]), np.concatenate([ph, ph, ph]))
+    drawn = np.unique(np.concatenate([idx for idx, _, _ in horde.select(
+        np.concatenate([pos, behind, aside]), np.concatenate([z, z, z]))]))
+    assert list(drawn) == list(range(40))
+    assert 40 <= horde.instance_count <= 80
+    horde.update(behind, z, hd, ph)
+    assert horde.instance_count == 0
     grab.grab()
 
 

@@ -1,20 +1,43 @@
-"""The instanced horde: one low-poly running figure drawn `n` times in one call.
+"""The instanced horde in three levels of detail, each one Geom drawn `k` times in one call.
 
-Per-instance data live in an rgba32f buffer texture written from numpy every frame,
-two texels per agent: (x, y, z, heading) and (phase, tint, 0, 0). `shaders/horde.vert`
-swings the limbs by the gait phase (each vertex carries a limb id and a material id in
-its `limb` column). The node has an omni bounding volume (never culled: the shader moves
-the vertices), sits in the fixed bin (deterministic draw order) and is hidden from the
+Levels: `FULL` (the 192-triangle figure, `figure_arrays`), `MID` (a 19-triangle figure
+with the same limb ids, so `shaders/horde.vert` swings its legs and arms the same way,
+`mid_figure_arrays`) and `CARD` (one camera-facing card, 2 triangles, a running figure
+painted procedurally by `shaders/horde_card.frag`). Each agent's level is chosen in numpy
+from its projected height in pixels (`FIG_HEIGHT` x focal length in pixels / distance):
+`FULL_PX` and up full, `CARD_PX` and down card, the middle figure between. Around each
+threshold a band (`FADE_BAND`, relative) draws the agent in both levels with
+complementary screen-door dither (`shaders/horde_common.glsl`), so the switch never pops.
+Agents behind the camera or outside its view cone (with a `CULL_MARGIN`) are dropped in
+numpy and cost nothing on the GPU.
+
+Per-instance data live in one rgba32f buffer texture per level, written from numpy every
+`update`, two texels per drawn instance: (x, y, z, heading) and (phase, tint, fade,
+fade side). The nodes have omni bounding volumes (never culled by Panda: the shaders move
+the vertices), sit in the fixed bin (deterministic draw order) and are hidden from the
 sun's shadow camera (`SHADOW_MASK`): the crowd receives shadows but casts none.
+
+The camera is read when `update` is called: place it (`Stage.set_camera`) first.
 """
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
-from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume
+from panda3d.core import NodePath, OmniBoundingVolume
 
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
+
+FULL, MID, CARD = range(3)
+LEVEL_NAMES = ("full", "mid", "card")
+FIG_HEIGHT = 1.75     # metres: the height used to project an agent's size on screen
+FULL_PX = 56.0        # projected height (pixels) from which the full figure is drawn
+CARD_PX = 16.0        # projected height at and below which the card is drawn
+FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
+CULL_MARGIN = 1.5     # metres around an agent's centre kept when testing the view cone
+CENTRE_Z = 0.9        # metres above the feet: the point distances and culling use
 
 # limb ids (shaders/horde.vert must agree)
 TORSO, HEAD, ARM_L, ARM_R, THIGH_L, THIGH_R, SHIN_L, SHIN_R = range(8)
@@ -78,39 +101,199 @@ def figure_arrays():
     return v, n, colors, tris, limb
 
 
+def mid_figure_arrays():
+    """The middle level: a 19-triangle figure (same frame, limb ids and materials as
+    `figure_arrays`): a triangular-prism torso with a top cap (7), crossed quads for the
+    head (4), a quad crossed with a triangle for each leg (3 each; the foot vertices carry
+    the shin limb id so the knee bend still moves the foot) and one triangle per arm (2). Drawn two-sided, colours
+    interpolated between vertices (the shader's TWO_SIDED variant). Same return values."""
+    verts, limbs = [], []
+
+    def tri(a, b, c, la, lb, lc, ma, mb=None, mc=None):
+        verts.extend([a, b, c])
+        mb = ma if mb is None else mb
+        mc = ma if mc is None else mc
+        limbs.extend([[la, ma], [lb, mb], [lc, mc]])
+
+    # torso: a triangular prism from hip to shoulder, apex forward: sides shirt at the
+    # bottom ring to jacket at the top (this level interpolates its colours), a shirt
+    # cap on top (the full figure's shirt box tops its jacket: what an aerial view sees)
+    ring = [(0.13, 0.0), (-0.09, 0.20), (-0.09, -0.20)]
+    for i in range(3):
+        (x0, y0), (x1, y1) = ring[i], ring[(i + 1) % 3]
+        b0, b1, t0, t1 = (x0, y0, 0.80), (x1, y1, 0.80), (x0, y0, 1.42), (x1, y1, 1.42)
+        tri(b0, t1, b1, TORSO, TORSO, TORSO, SHIRT, JACKET, SHIRT)
+        tri(b0, t0, t1, TORSO, TORSO, TORSO, SHIRT, JACKET, JACKET)
+    tri(*[(x, y, 1.42) for x, y in ring], TORSO, TORSO, TORSO, SHIRT)
+    # head: two crossed quads, skin below, hair on top
+    for a, b in (((-0.1, 0, 1.46), (0.1, 0, 1.46)), ((0, -0.09, 1.46), (0, 0.09, 1.46))):
+        a, b = np.array(a), np.array(b)
+        a2, b2 = a + (0, 0, 0.27), b + (0, 0, 0.27)
+        tri(a, b, b2, HEAD, HEAD, HEAD, SKIN, SKIN, HAIR)
+        tri(a, b2, a2, HEAD, HEAD, HEAD, SKIN, HAIR, HAIR)
+    # legs, hip (thigh id) to foot (shin id: the knee bend moves it): a quad seen from
+    # the side crossed with a triangle seen from the front
+    for y, thigh, shin in ((0.095, THIGH_L, SHIN_L), (-0.095, THIGH_R, SHIN_R)):
+        h0, h1, f0, f1 = (-0.075, y, 0.88), (0.075, y, 0.88), (-0.06, y, 0.0), (0.12, y, 0.0)
+        tri(f0, f1, h1, shin, shin, thigh, PANTS)
+        tri(f0, h1, h0, shin, thigh, thigh, PANTS)
+        tri((0.0, y - 0.075, 0.88), (0.0, y + 0.075, 0.88), (0.03, y, 0.0),
+            thigh, thigh, shin, PANTS)
+    # arms: one triangle each in the vertical plane of the reach, shoulder to hand
+    for y, arm in ((0.24, ARM_L), (-0.24, ARM_R)):
+        tri((-0.06, y, 1.40), (0.06, y, 1.40), (0.0, y, 0.76), arm, arm, arm, JACKET)
+    v = np.asarray(verts, np.float32)
+    t3 = v.reshape(-1, 3, 3)
+    nrm = np.cross(t3[:, 1] - t3[:, 0], t3[:, 2] - t3[:, 0])
+    nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
+    n = np.repeat(nrm, 3, axis=0).astype(np.float32)
+    tris = np.arange(len(v), dtype=np.uint32).reshape(-1, 3)
+    colors = np.full((len(v), 4), 255, np.uint8)
+    return v, n, colors, tris, np.asarray(limbs, np.float32)
+
+
+def card_arrays():
+    """The far level: one card, x -0.5..0.5 across and z 0..1 up (horde_card.vert sizes
+    it and turns it to the camera). Same return values, limb all zero."""
+    v = np.array([[-0.5, 0, 0], [0.5, 0, 0], [0.5, 0, 1], [-0.5, 0, 1]], np.float32)
+    n = np.tile([0.0, -1.0, 0.0], (4, 1)).astype(np.float32)
+    return (v, n, np.full((4, 4), 255, np.uint8), np.array([[0, 1, 2], [0, 2, 3]], np.uint32),
+            np.zeros((4, 2), np.float32))
+
+
+def projected_height(positions, z, cam_pos, focal_px: float):
+    """Projected height in pixels of a `FIG_HEIGHT` figure at each agent: positions (n, 2),
+    z (n,), cam_pos (3,) metres; focal_px = (window height / 2) / tan(vertical fov / 2)."""
+    d = np.empty((len(positions), 3), np.float32)
+    d[:, :2] = positions - np.asarray(cam_pos[:2], np.float32)
+    d[:, 2] = z + CENTRE_Z - np.float32(cam_pos[2])
+    dist = np.sqrt(np.einsum("ij,ij->i", d, d))
+    return FIG_HEIGHT * float(focal_px) / np.maximum(dist, 1e-3)
+
+
+def select_levels(size_px, full_px: float = FULL_PX, card_px: float = CARD_PX,
+                  band: float = FADE_BAND):
+    """Bucket agents by projected height `size_px` (n,) pixels.
+
+    Returns three (indices, fade, side) tuples (FULL, MID, CARD): indices into the agents,
+    fade (k,) float32 in (0, 1] and side (k,) float32 0/1 (see horde_common.glsl). Outside
+    the fade bands every agent is in exactly one level with (1, 0); inside a band it is in
+    the two levels around the threshold, near (w, 0) and far (1 - w, 1), w its position
+    in the band (1 at the band's near edge).
+    """
+    s = np.asarray(size_px, np.float32)
+    top1, top2 = full_px * (1.0 + band), card_px * (1.0 + band)
+    w1 = np.clip((s - full_px) / max(full_px * band, 1e-6), 0.0, 1.0).astype(np.float32)
+    w2 = np.clip((s - card_px) / max(card_px * band, 1e-6), 0.0, 1.0).astype(np.float32)
+    in_full = s >= full_px
+    band1 = in_full & (s < top1)
+    in_card = s < top2
+    band2 = in_card & (s >= card_px)
+    in_mid = (s < top1) & (s >= card_px)
+    one = np.float32(1.0)
+
+    full = np.flatnonzero(in_full)
+    mid = np.flatnonzero(in_mid)
+    card = np.flatnonzero(in_card)
+    out = []
+    # full: near side of band 1
+    out.append((full, np.where(band1[full], w1[full], one), np.zeros(len(full), np.float32)))
+    # mid: far side of band 1, near side of band 2
+    f_mid = np.where(band1[mid], 1.0 - w1[mid], np.where(band2[mid], w2[mid], one))
+    out.append((mid, f_mid.astype(np.float32), band1[mid].astype(np.float32)))
+    # card: far side of band 2
+    out.append((card, np.where(band2[card], 1.0 - w2[card], one).astype(np.float32),
+                band2[card].astype(np.float32)))
+    return out
+
+
+def in_view(positions, z, cam_mat, hfov_deg: float, vfov_deg: float,
+            margin: float = CULL_MARGIN):
+    """Boolean mask of agents whose centre (`CENTRE_Z` above the feet) is within `margin`
+    metres of the camera's view cone. cam_mat: the camera's 4x4 world matrix (Panda3D
+    row-vector convention, y forward, z up), as numpy."""
+    m = np.asarray(cam_mat, np.float64)
+    right, fwd, up, origin = m[0, :3], m[1, :3], m[2, :3], m[3, :3]
+    rel = np.empty((len(positions), 3), np.float32)
+    rel[:, :2] = positions - origin[:2].astype(np.float32)
+    rel[:, 2] = z + CENTRE_Z - np.float32(origin[2])
+    basis = np.stack([right / np.linalg.norm(right), fwd / np.linalg.norm(fwd),
+                      up / np.linalg.norm(up)], 1).astype(np.float32)
+    x, depth, y = (rel @ basis).T
+    th, tv = np.tan(np.radians(hfov_deg) / 2), np.tan(np.radians(vfov_deg) / 2)
+    mh, mv = margin * np.sqrt(1 + th * th), margin * np.sqrt(1 + tv * tv)
+    return (depth > -margin) & (np.abs(x) <= depth * th + mh) & (np.abs(y) <= depth * tv + mv)
+
+
 class Horde:
     """Instanced zombies under `parent` (a Stage, whose root is used, or a NodePath).
 
-    capacity: initial number of agents the buffer holds; `update` grows it when needed.
+    capacity: initial number of agents the buffers hold; `update` grows them when needed.
+    camera: the camera NodePath the levels of detail and culling are computed for; None
+    uses the stage's (`stage.base.cam`) or the ShowBase's. Without any camera every agent
+    is drawn full.
     """
 
-    def __init__(self, parent, capacity: int = 2000):
+    def __init__(self, parent, capacity: int = 2000, camera=None):
         from sandbox.view.stage import SHADOW_MASK, instance_buffer
         root = getattr(parent, "root", parent)
+        self.base = getattr(parent, "base", None) or getattr(builtins, "base", None)
+        self.camera = camera if camera is not None else getattr(self.base, "cam", None)
         self._instance_buffer = instance_buffer
-        v, n, c, t, limb = figure_arrays()
-        self.triangles_per_figure = len(t)
-        node = geom_node("horde", make_geom(v, n, c, t, extra={"limb": limb}))
-        node.set_bounds(OmniBoundingVolume())
-        node.set_final(True)
-        self.np = NodePath(node)
-        self.np.reparent_to(root)
+        self.np = root.attach_new_node("horde")
         self.np.hide(SHADOW_MASK)
         self.np.set_bin("fixed", 10)
-        self.shader = shaders.load("horde.vert", "horde.frag")
-        self.np.set_shader(self.shader, 10)
+        self.shaders = [shaders.load("horde.vert", "horde.frag"),
+                        shaders.load("horde.vert", "horde.frag", {"TWO_SIDED": 1}),
+                        shaders.load("horde_card.vert", "horde_card.frag")]
+        self.shader = self.shaders[FULL]
+        self.levels: list[NodePath] = []
+        self.triangles: list[int] = []
+        for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
+            v, n, c, t, limb = arrays
+            node = geom_node(f"horde-{LEVEL_NAMES[level]}",
+                             make_geom(v, n, c, t, extra={"limb": limb}))
+            node.set_bounds(OmniBoundingVolume())
+            node.set_final(True)
+            lnp = self.np.attach_new_node(node)
+            lnp.set_shader(self.shaders[level], 10)
+            lnp.set_instance_count(1)
+            lnp.hide()
+            if level != FULL:
+                lnp.set_two_sided(True)
+            self.levels.append(lnp)
+            self.triangles.append(len(t))
+        self.triangles_per_figure = self.triangles[FULL]
         self.capacity = 0
         self.count = 0
+        self.counts = (0, 0, 0)
+        # level-of-detail thresholds (projected pixels) and fade band; per horde, so a
+        # caller can tune or force them (full_px=0: everything full)
+        self.full_px, self.card_px, self.band = FULL_PX, CARD_PX, FADE_BAND
+        self.texs = []
         self._alloc(max(1, int(capacity)))
-        self.np.set_instance_count(0)
 
     def _alloc(self, capacity: int) -> None:
         self.capacity = capacity
-        self.tex = self._instance_buffer(2 * capacity, "horde-instances")
-        self.np.set_shader_input("u_instances", self.tex)
+        self.texs = []
+        for level, lnp in enumerate(self.levels):
+            tex = self._instance_buffer(2 * capacity, f"horde-{LEVEL_NAMES[level]}-instances")
+            lnp.set_shader_input("u_instances", tex)
+            self.texs.append(tex)
+
+    def view(self):
+        """(camera world matrix 4x4, hfov, vfov degrees, focal length in pixels) of the
+        camera, or None where there is no camera/window."""
+        if self.camera is None or self.base is None or self.base.win is None:
+            return None
+        lens = self.camera.node().get_lens()
+        hfov, vfov = lens.get_fov()
+        mat = np.array(self.camera.get_mat(self.base.render), np.float64).reshape(4, 4)
+        focal = 0.5 * self.base.win.get_y_size() / np.tan(np.radians(vfov) / 2)
+        return mat, float(hfov), float(vfov), float(focal)
 
     def update(self, positions, z, headings, phase, tint=None) -> None:
-        """Write this frame's agents.
+        """Write this frame's agents (after the camera is placed for the frame).
 
         positions (n, 2) float32 metres; z (n,) float32 ground height, metres; headings
         (n,) radians CCW from +X; phase (n,) gait phase, radians (advances with distance
@@ -122,23 +305,58 @@ class Horde:
         n = len(pos)
         if n > self.capacity:
             self._alloc(max(n, int(self.capacity * 1.5)))
-        buf = np.frombuffer(self.tex.modify_ram_image(), np.float32).reshape(-1, 2, 4)
-        if n:
-            buf[:n, 0, :2] = pos
-            buf[:n, 0, 2] = z
-            buf[:n, 0, 3] = headings
-            buf[:n, 1, 0] = phase
-            if tint is None:
-                idx = np.arange(n, dtype=np.uint32)
-                buf[:n, 1, 1] = ((idx * np.uint32(2654435761)) >> np.uint32(8)) / float(1 << 24)
-            else:
-                buf[:n, 1, 1] = tint
+        rows = np.empty((n, 8), np.float32)
+        rows[:, :2] = pos
+        rows[:, 2] = z
+        rows[:, 3] = headings
+        rows[:, 4] = phase
+        if tint is None:
+            idx = np.arange(n, dtype=np.uint32)
+            rows[:, 5] = ((idx * np.uint32(2654435761)) >> np.uint32(8)) / float(1 << 24)
+        else:
+            rows[:, 5] = tint
         self.count = n
-        self.np.set_instance_count(n)
+        buckets = self.select(rows[:, :2], rows[:, 2])
+        counts = []
+        for level, (idx, fade, side) in enumerate(buckets):
+            k = len(idx)
+            if k:
+                buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
+                buf = buf.reshape(-1, 8)
+                buf[:k, :6] = rows[idx, :6]
+                buf[:k, 6] = fade
+                buf[:k, 7] = side
+            lnp = self.levels[level]
+            lnp.set_instance_count(max(k, 1))
+            if k:  # an instance count of 0 would draw one (uninstanced) copy: hide instead
+                lnp.show()
+            else:
+                lnp.hide()
+            counts.append(k)
+        self.counts = tuple(counts)
+
+    def select(self, positions, z):
+        """The (indices, fade, side) buckets (FULL, MID, CARD) for agents at `positions`
+        (n, 2) / `z` (n,) seen from the current camera: culled, then `select_levels`;
+        each bucket ordered nearest first."""
+        n = len(positions)
+        v = self.view()
+        if v is None:
+            none = (np.zeros(0, np.intp), np.zeros(0, np.float32), np.zeros(0, np.float32))
+            return [(np.arange(n), np.ones(n, np.float32), np.zeros(n, np.float32)), none, none]
+        mat, hfov, vfov, focal = v
+        keep = np.flatnonzero(in_view(positions, z, mat, hfov, vfov))
+        size = projected_height(positions[keep], z[keep], mat[3, :3], focal)
+        # front to back: occluded fragments of later instances fail the depth test early
+        order = np.argsort(-size, kind="stable")
+        keep, size = keep[order], size[order]
+        return [(keep[i], f, s) for i, f, s in
+                select_levels(size, self.full_px, self.card_px, self.band)]
 
     @property
     def instance_count(self) -> int:
-        return self.np.get_instance_count()
+        """Instances drawn this frame over all levels (agents in a fade band count twice)."""
+        return int(sum(self.counts))
 
     def destroy(self) -> None:
         self.np.remove_node()

@@ -1,0 +1,90 @@
+#version 330
+// A running zombie painted on its card: capsules for legs, torso, arms and a disc for
+// the head, posed by the gait phase and by how side-on the figure is to the camera
+// (side-on: full stride and arms reaching ahead; head-on: narrow stride, wider torso).
+// Shaded like horde.frag (hemisphere + sun, one shadow tap, fog, tonemap) with a
+// cylinder-like normal across the card.
+#include "common.glsl"
+#include "horde_common.glsl"
+
+uniform struct p3d_LightSourceParameters {
+    vec4 color;
+    sampler2DShadow shadowMap;
+    mat4 shadowViewMatrix;
+} p3d_LightSource[1];
+uniform mat4 p3d_ViewMatrix;
+
+in vec2 v_uv;
+in vec3 v_view_pos;
+flat in vec3 v_right;
+flat in vec3 v_toward;
+flat in vec4 v_gait;
+flat in vec3 v_skin;
+flat in vec3 v_top;
+flat in vec3 v_shirt;
+flat in vec3 v_legs;
+flat in vec2 v_fade;
+out vec4 o_color;
+
+float seg(vec2 p, vec2 a, vec2 b) {
+    vec2 pa = p - a, ba = b - a;
+    float h = clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0);
+    return length(pa - ba * h);
+}
+
+void main() {
+    if (faded_out(v_fade, gl_FragCoord.xy)) discard;
+    float ph = v_gait.x, f = v_gait.y, side = abs(f);
+    float dir = f >= 0.0 ? 1.0 : -1.0;
+    vec2 p = vec2(v_uv.x * dir, v_uv.y);          // x > 0: ahead of the figure
+    p.y -= 0.06 * abs(cos(ph)) - 0.03;           // bob
+    float s = sin(ph);
+    vec2 hip = vec2(0.0, 0.87);
+    float lean = v_gait.z * side;
+    vec2 shoulder = hip + 0.55 * vec2(sin(lean), cos(lean));
+    vec2 neck = hip + 0.66 * vec2(sin(lean + 0.1), cos(lean + 0.1));
+    vec2 headc = neck + vec2(0.04 * side, 0.08);
+    // legs: thigh swing and knee bend on the back swing, foreshortened head-on
+    float sw = s * 0.75;
+    vec2 knee1 = hip + 0.41 * vec2(sin(sw) * side, -cos(sw));
+    vec2 knee2 = hip + 0.41 * vec2(-sin(sw) * side, -cos(sw));
+    float kb1 = 1.1 * max(0.0, -cos(ph)) + 0.15, kb2 = 1.1 * max(0.0, cos(ph)) + 0.15;
+    vec2 foot1 = knee1 + 0.44 * vec2(sin(sw - kb1) * side, -cos(sw - kb1));
+    vec2 foot2 = knee2 + 0.44 * vec2(sin(-sw - kb2) * side, -cos(-sw - kb2));
+    float spread = 0.09 * (1.0 - side);          // head-on: two legs side by side
+    vec2 o = vec2(spread, 0.0);
+    float legs = min(min(seg(p, hip + o, knee1 + o), seg(p, knee1 + o, foot1 + o)),
+                     min(seg(p, hip - o, knee2 - o), seg(p, knee2 - o, foot2 - o)));
+    // arms reach forward and a little up, out of step
+    float aa = 1.25 - s * 0.3 + v_gait.w + lean;
+    vec2 reach = 0.5 * vec2(sin(aa) * side, -cos(aa));
+    float aw = 0.2 * (1.0 - side);
+    float arms = min(seg(p, shoulder + vec2(aw, -0.04), shoulder + vec2(aw, -0.04) + reach + vec2(aw * 0.3, 0.0)),
+                     seg(p, shoulder - vec2(aw, 0.04), shoulder - vec2(aw, 0.04) + reach - vec2(aw * 0.3, 0.0)));
+    float torso = seg(p, hip + vec2(0.0, 0.05), shoulder - vec2(0.0, 0.04));
+    float tw = mix(0.19, 0.12, side);
+    float head = length(p - headc);
+
+    vec3 alb;
+    if (head < 0.115) alb = v_skin;
+    else if (torso < tw) alb = p.y > 1.14 ? v_top : v_shirt;
+    else if (arms < 0.06) alb = v_top;  // sleeves (hands are a pixel at this size)
+    else if (legs < 0.075) alb = v_legs;
+    else discard;
+
+    // a cylinder-like normal across the card: lit like the round figure it stands for
+    float u = clamp(v_uv.x / 0.3, -1.0, 1.0);
+    vec3 n = normalize(v_right * u * 0.8 + v_toward * sqrt(max(0.0, 1.0 - u * u * 0.64)) + vec3(0.0, 0.0, 0.25));
+    float ndl = dot(n, u_sun_dir);
+    float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0);
+    vec3 vn = mat3(p3d_ViewMatrix) * n;
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
+    sc.xyz /= sc.w;
+    float shadow = 1.0;
+    if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
+        shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
+    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+    vec3 c = apply_fog(alb * light, length(v_view_pos));
+    o_color = vec4(tonemap(c), 1.0);
+}
