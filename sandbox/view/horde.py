@@ -118,7 +118,7 @@ def mid_figure_arrays():
     # torso: a triangular prism from hip to shoulder, apex forward: sides shirt at the
     # bottom ring to jacket at the top (this level interpolates its colours), a shirt
     # cap on top (the full figure's shirt box tops its jacket: what an aerial view sees)
-    ring = [(0.13, 0.0), (-0.09, 0.20), (-0.09, -0.20)]
+    ring = [(0.15, 0.0), (-0.10, 0.23), (-0.10, -0.23)]
     for i in range(3):
         (x0, y0), (x1, y1) = ring[i], ring[(i + 1) % 3]
         b0, b1, t0, t1 = (x0, y0, 0.80), (x1, y1, 0.80), (x0, y0, 1.42), (x1, y1, 1.42)
