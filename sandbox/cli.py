@@ -1,183 +1,17 @@
-"""`hyosan` command line. Subcommands import their heavy modules lazily, so
-`hyosan --help` and argument errors answer at once."""
+"""`hyosan` command line. Each family of subcommands lives in `sandbox.commands`
+and imports its heavy modules lazily, so `hyosan --help` and argument errors answer
+at once."""
 
 from __future__ import annotations
 
 import argparse
-import re
+import importlib
+import pkgutil
 import sys
-from pathlib import Path
 
-from sandbox import paths
+from sandbox import commands
+from sandbox.commands.common import UserError
 from sandbox.config import ConfigError
-
-
-class UserError(Exception):
-    """A mistake on the command line or in an input file: reported in one line, exit code 2."""
-
-
-def size_arg(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d+)x(\d+)", text.strip())
-    if not m:
-        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720")
-    w, h = int(m[1]), int(m[2])
-    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: width and height must be even, 16x16 to 7680x4320 (H.264 yuv420p)")
-    return w, h
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
-    return value
-
-
-def scene_path(text: str) -> Path:
-    """A scene given as a path, or by name from scenes/ (`finale` -> scenes/finale.toml)."""
-    path = Path(text)
-    if path.is_file():
-        return path
-    named = paths.SCENES / f"{text}.toml"
-    if named.is_file():
-        return named
-    raise UserError(f"scene {text!r} not found (no such file, and no {named.name} in "
-                    f"{paths.SCENES.name}/)")
-
-
-def writable_output(path: Path) -> Path:
-    """Create the output's folder if needed; refuse early if it cannot be written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a directory")
-    return path
-
-
-def ranged_int(lo: int, hi: int):
-    """An argparse type: a whole number from lo to hi, else one line naming the range."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from {lo} to {hi}")
-        return value
-    return parse
-
-
-# Options that only mean something in one mode of `render`, by destination name.
-_MODE_ONLY = {"bench": ("frames", "json"), "stills": ("every",),
-              "video": ("output", "codec", "crf")}
-
-
-def _check_render_mode(args) -> str:
-    """Which of video / stills / bench was asked for; a UserError for an option given
-    with a mode it does not apply to."""
-    if args.bench and args.stills:
-        raise UserError("--bench and --stills are separate modes; give one")
-    mode = "bench" if args.bench else "stills" if args.stills else "video"
-    for other, dests in _MODE_ONLY.items():
-        for dest in dests:
-            if other != mode and getattr(args, dest) not in (None, False):
-                flag = "-o/--output" if dest == "output" else f"--{dest}"
-                raise UserError(f"{flag} does not apply to "
-                                f"{'--' + mode if mode != 'video' else 'a video render'}")
-    if mode == "bench" and (args.start != 0.0 or args.end is not None):
-        raise UserError("--start/--end do not apply to --bench (it samples the whole scene)")
-    return mode
-
-
-def cmd_render(args) -> int:
-    mode = _check_render_mode(args)
-    scene_file = scene_path(args.scene)
-    from sandbox.render import movie, video
-
-    scene = movie.prepare(scene_file, args.agents)
-    codec = args.codec or "h264"
-    if mode == "bench":
-        result = movie.bench(scene, args.size, args.fps, frames=args.frames or 48,
-                             quality=args.quality, codec=codec)
-        print_bench(result, as_json=args.json)
-        return 0
-    times = movie.frame_times(scene, args.fps, args.start, args.end)
-    if mode == "stills":
-        folder = writable_output(args.stills / "contact.png").parent
-        movie.render_stills(scene, folder, args.size, args.fps, times=times,
-                            every=args.every or 1, quality=args.quality)
-        return 0
-    out = args.output or paths.OUT / f"{scene_file.stem}{video.CODECS[codec].suffixes[0]}"
-    try:
-        video.check_output(codec, args.crf, out)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    movie.render_movie(scene, writable_output(out), args.size, args.fps, times=times,
-                       quality=args.quality, codec=codec, crf=args.crf)
-    return 0
-
-
-def print_bench(result: dict, as_json: bool) -> None:
-    """The bench result as one JSON object, or as a table, on stdout."""
-    import json
-
-    if as_json:
-        print(json.dumps(result))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{result['scene']} at {result['size']}, {result['quality']}, "
-                  f"{result['agents']:,} agents, {result['codec']}, {result['frames']} frames")
-    table.add_column("stage")
-    table.add_column("median ms / frame", justify="right")
-    for key, label in (("crowd_ms", "crowd step (director)"), ("show_ms", "scene update"),
-                       ("draw_ms", "draw + readback"), ("encode_ms", "encode")):
-        table.add_row(label, f"{result[key]:.1f}")
-    table.add_row("[bold]overall", f"[bold]{result['fps']:.2f} fps")
-    Console().print(table)
-
-
-def cmd_still(args) -> int:
-    scene = scene_path(args.scene)
-    out = writable_output(args.output)
-    from sandbox.render.movie import render_still
-
-    render_still(scene, args.at, out, size=args.size)
-    print(f"wrote {out}")
-    return 0
-
-
-def cmd_models_build(args) -> int:
-    from sandbox.world.export import build_models
-
-    out = args.output
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
-    for path in build_models(out):
-        print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
-    return 0
-
-
-def cmd_world_map(args) -> int:
-    from sandbox.world import walkmap
-    from sandbox.world.walkmap import draw_level
-
-    wm = walkmap()
-    if args.level not in wm.levels:
-        raise UserError(f"unknown level {args.level!r} (levels: {', '.join(wm.levels)})")
-    out = writable_output(args.output)
-    draw_level(wm, args.level, out)
-    print(f"wrote {out}")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,78 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hyosan",
         description="Hyosan High School sandbox: render the finale, build the world, tune hordes.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser(
-        "render", help="render a scene headlessly to video, stills or a benchmark",
-        description="Render a scene headlessly. By default to a video (H.264 MP4, yuv420p): "
-        "frames go straight to the encoder and the file appears at OUT only when complete; "
-        "an interrupted render leaves OUT as it was. --stills writes PNGs and a contact "
-        "sheet instead; --bench times each stage of a frame and writes nothing.")
-    p.add_argument("scene", nargs="?", default="finale",
-                   help="scene file, or a name in scenes/ (default: finale)")
-    p.add_argument("-o", "--output", type=Path, default=None, metavar="OUT",
-                   help="output video (default: out/SCENE.mp4, .mov for prores); the suffix "
-                   "picks the container: .mp4, .mov or .mkv (prores: .mov only)")
-    p.add_argument("--size", type=size_arg, default=(1280, 720),
-                   help="WIDTHxHEIGHT in pixels, even (default 1280x720)")
-    p.add_argument("--fps", type=ranged_int(1, 240), default=24,
-                   help="frames per second of scene time, 1 to 240 (default 24)")
-    p.add_argument("--quality", choices=("final", "draft"), default="final",
-                   help="final: full look, x264/x265 preset veryfast, ProRes HQ; draft: a fast "
-                   "preview, trees cast no shadows, preset ultrafast, ProRes proxy "
-                   "(default final)")
-    p.add_argument("--start", type=float, default=0.0, metavar="SECONDS",
-                   help="first scene time to render, seconds (default 0)")
-    p.add_argument("--end", type=float, default=None, metavar="SECONDS",
-                   help="scene time to stop before, seconds (default: the scene's duration)")
-    p.add_argument("--codec", choices=("h264", "h265", "prores"), default=None,
-                   help="h264 (libx264, yuv420p), h265 (libx265, yuv420p) or prores "
-                   "(prores_ks, yuv422p10le, .mov) (default h264)")
-    p.add_argument("--crf", type=int, default=None, metavar="N",
-                   help="constant rate factor for h264/h265, 0 (lossless) to 51; lower is "
-                   "better and bigger (default 20 for h264, 24 for h265)")
-    p.add_argument("--stills", type=Path, default=None, metavar="DIR",
-                   help="write frames as PNG (frame_NNNNN.png, N = frame number at --fps) "
-                   "and a labelled contact sheet DIR/contact.png instead of a video")
-    p.add_argument("--every", type=positive_int, default=None, metavar="N",
-                   help="with --stills: keep every Nth frame (default 1)")
-    p.add_argument("--bench", action="store_true",
-                   help="time crowd step, scene update, draw + readback and encode (into a "
-                   "null sink, no file) on frames spread over the scene; print medians in ms")
-    p.add_argument("--frames", type=ranged_int(1, 10_000), default=None, metavar="K",
-                   help="with --bench: how many frames to time (default 48)")
-    p.add_argument("--json", action="store_true",
-                   help="with --bench: print the result as one JSON object on stdout")
-    p.add_argument("--agents", type=ranged_int(1, 200_000), default=None, metavar="N",
-                   help="resize the scene's crowd to N agents, 1 to 200000, each spawn "
-                   "keeping its share (default: as in the scene)")
-    p.set_defaults(func=cmd_render)
-
-    p = sub.add_parser("still", help="render one frame of a scene to PNG",
-                       description="Render the frame at scene time --at of a scene to a PNG.")
-    p.add_argument("scene", help="scene file, or a name in scenes/")
-    p.add_argument("--at", type=float, default=0.0, metavar="SECONDS", help="scene time (default 0)")
-    p.add_argument("-o", "--output", type=Path, default=Path("frame.png"), help="PNG to write")
-    p.add_argument("--size", type=size_arg, default=(1280, 720), help="WIDTHxHEIGHT (default 1280x720)")
-    p.set_defaults(func=cmd_still)
-
-    p = sub.add_parser("models", help="generated 3D assets")
-    msub = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
-    b = msub.add_parser("build", help="write the world's meshes to models/ as glTF binaries",
-                        description="Build every part of the world from the blueprint and write "
-                        "it as .glb; the bytes are the same on every run.")
-    b.add_argument("-o", "--output", type=Path, default=paths.MODELS,
-                   help="folder to write (default: the repository's models/)")
-    b.set_defaults(func=cmd_models_build)
-
-    p = sub.add_parser("world", help="inspect the world data")
-    wsub = p.add_subparsers(dest="world_command", required=True, metavar="ACTION")
-    m = wsub.add_parser("map", help="draw a level's walkable map to PNG",
-                        description="Draw the walkable cells of one level, with anchors and "
-                        "stairwell links, to a PNG.")
-    m.add_argument("--level", default="ground", help="ground, floor2, floor3, floor4 or roof")
-    m.add_argument("-o", "--output", type=Path, default=Path("map.png"), help="PNG to write")
-    m.set_defaults(func=cmd_world_map)
+    modules = [importlib.import_module(f"sandbox.commands.{m.name}")
+               for m in pkgutil.iter_modules(commands.__path__)]
+    for module in sorted((m for m in modules if hasattr(m, "register")), key=lambda m: m.ORDER):
+        module.register(sub)
     return parser
 
 

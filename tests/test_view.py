@@ -114,7 +114,6 @@ def test_lod_buckets_partition_agents():
 
 
 def test_lod_full_near_card_far(scene):
-    from sandbox.view.horde import CARD, FULL, MID
 
     base, stage, horde, grab = scene
     stage.set_camera((0, -100, 2), (0, 0, 1), 40)
@@ -173,7 +172,6 @@ def test_shader_error_names_file(scene, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "SHADERS", tmp_path)
     sh = shaders.load("bad.vert", "bad.frag", {"FOO": 2})
     node = base.render.attach_new_node("bad")
-    from sandbox.view.geom import geom_node
     from sandbox.view.stage import fullscreen_triangle
     tri = fullscreen_triangle()
     tri.reparent_to(node)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections import deque
 
 import numpy as np
 import pytest

@@ -8,11 +8,9 @@ uint32 indices. Measured in DESIGN.md: 200k triangles in about 33 ms.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from panda3d.core import (Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexArrayFormat,
-                          GeomVertexData, GeomVertexFormat, InternalName, NodePath)
+                          GeomVertexData, GeomVertexFormat, InternalName)
 
 
 def _format(extra: dict[str, int]) -> GeomVertexFormat:
@@ -104,23 +102,3 @@ def geom_node(name: str, geom: Geom) -> GeomNode:
     node = GeomNode(name)
     node.add_geom(geom)
     return node
-
-
-def trimesh_to_nodepath(name: str, mesh, cache_dir: Path | None = None,
-                        cache_key: str | None = None) -> NodePath:
-    """A NodePath holding the mesh as one GeomNode; with `cache_dir` and `cache_key`
-    (a string that changes whenever the mesh does, e.g. a hash), the node is written
-    to / read from `<cache_dir>/<name>-<cache_key>.bam`."""
-    if cache_dir is not None and cache_key:
-        from panda3d.core import Filename, BamFile  # noqa: F401
-        from panda3d.core import Loader
-        path = Path(cache_dir) / f"{name}-{cache_key}.bam"
-        if path.exists():
-            node = Loader.get_global_ptr().load_sync(Filename.from_os_specific(str(path)))
-            if node is not None:
-                return NodePath(node)
-        np_ = NodePath(geom_node(name, trimesh_to_geom(mesh)))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np_.write_bam_file(Filename.from_os_specific(str(path)))
-        return np_
-    return NodePath(geom_node(name, trimesh_to_geom(mesh)))

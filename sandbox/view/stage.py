@@ -9,8 +9,8 @@ The shadow pass draws with a depth-only shader chosen by tag state (`shadow` tag
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import (BitMask32, ColorWriteAttrib, DepthTestAttrib, DepthWriteAttrib,
-                          DirectionalLight, GeomEnums, LMatrix4f, LVecBase3f, NodePath,
+from panda3d.core import (BitMask32, ColorWriteAttrib,
+                          DirectionalLight, GeomEnums, LMatrix4f, NodePath,
                           OmniBoundingVolume, Point3, RenderState, ShaderAttrib, Texture,
                           Vec3)
 
