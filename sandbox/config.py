@@ -26,6 +26,7 @@ class Param:
     doc: str = ""
     live: bool = True
     integer: bool = False
+    group: str = ""  # for sliders and --help: parameters listed together under this heading
 
     def check(self, value: Any, where: str = "") -> float:
         """`value` as a float (or int) within range, else a ConfigError naming `where`."""

@@ -11,10 +11,11 @@ with `walkable`, `origin`, `cell`).
     xy = crowd.positions()          # (n, 2) float32 metres
 """
 
+from .behaviour import KINDS, STATES
 from .crowd import Crowd, CrowdSnapshot
 from .flowfield import FlowField, FlowFieldCache, build_flow_field, goal_cells_for
 from .grid import NavGrid
 from .params import PARAMS, default_params, load_preset
 
-__all__ = ["Crowd", "CrowdSnapshot", "FlowField", "FlowFieldCache", "NavGrid", "PARAMS",
+__all__ = ["KINDS", "STATES", "Crowd", "CrowdSnapshot", "FlowField", "FlowFieldCache", "NavGrid", "PARAMS",
            "build_flow_field", "default_params", "goal_cells_for", "load_preset"]

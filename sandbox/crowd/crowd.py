@@ -3,9 +3,13 @@
 State (structure of arrays, float64 inside for determinism, exported float32):
 positions and velocities (n, 2) metres and m/s, headings (n,) radians CCW from
 +X, gait phase (n,) cycles in [0, 1), speed rank (n,) in [0, 1) (0 = fastest;
-the agent's cruising speed is max_speed * (1 - speed_jitter * rank)).
+the agent's cruising speed is max_speed * (1 - speed_jitter * rank)), kind and
+behaviour state (n,) uint8 (names in `KINDS`, `STATES`), timer (n,) seconds left in
+a timed state, agent seed (n,) uint64 (all per-agent random draws hash it).
 
-Each step is two-phase: all new velocities from one snapshot, then all moves.
+Each step: due strikes land; behaviour picks every agent's state and preferred
+velocity; steering turns those into collision-free velocities; all agents move.
+Each phase reads one snapshot (never another agent's updated state).
 Same seed + same calls = bit-identical state (`state_digest`).
 """
 
@@ -17,13 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sandbox.config import ParamSet
+from sandbox.config import ConfigError, ParamSet
 from sandbox.rng import stream
 
+from . import behaviour as bh
+from .behaviour import DEAD, KINDS, KNOCKED, STATES, decide, pack_behaviour
 from .flowfield import FlowField, FlowFieldCache, goal_cells_for
 from .grid import NavGrid
 from .neighbours import SpatialGrid
-from .params import PARAMS, default_params
+from .params import PARAMS, check_params, default_params
 from .spawn import spawn_positions
 from .steering import compute_velocities, integrate, pack_params
 
@@ -33,7 +39,8 @@ class CrowdSnapshot:
     """What a renderer needs of one step, frozen (arrays read-only).
 
     time : s; steps : int; positions : (n, 2) float32 m; headings : (n,) float32 rad;
-    phase : (n,) float32 gait cycles in [0, 1).
+    phase : (n,) float32 gait cycles in [0, 1); kind, state : (n,) uint8 (indices into
+    `KINDS`, `STATES`: the renderer tints and animates by them).
     """
 
     time: float
@@ -41,12 +48,15 @@ class CrowdSnapshot:
     positions: np.ndarray
     headings: np.ndarray
     phase: np.ndarray
+    kind: np.ndarray
+    state: np.ndarray
 
     def lerp(self, other: "CrowdSnapshot", alpha: float) -> "CrowdSnapshot":
         """The state a fraction `alpha` (0..1) of the way from this snapshot to `other`.
 
-        Headings and phases wrap the short way round. Both must hold the same agents
-        (agents spawned in between are shown at their `other` state).
+        Headings and phases wrap the short way round; kind and state are the nearer
+        snapshot's. Both must hold the same agents (agents spawned in between are shown
+        at their `other` state).
         """
         a = float(alpha)
         n = len(self.positions)
@@ -58,10 +68,15 @@ class CrowdSnapshot:
         hd[:n] = (self.headings + a * dh + np.pi) % (2 * np.pi) - np.pi
         dp = (other.phase[:n] - self.phase + 0.5) % 1.0 - 0.5
         ph[:n] = (self.phase + a * dp) % 1.0
+        kind = other.kind.copy()
+        state = other.state.copy()
+        if a < 0.5:
+            kind[:n] = self.kind
+            state[:n] = self.state
         return CrowdSnapshot(self.time + a * (other.time - self.time),
                              self.steps if a < 0.5 else other.steps,
                              _frozen(pos.astype(np.float32)), _frozen(hd.astype(np.float32)),
-                             _frozen(ph.astype(np.float32)))
+                             _frozen(ph.astype(np.float32)), _frozen(kind), _frozen(state))
 
 
 _STALE = object()  # field key meaning "rebuild before the next use"
@@ -72,36 +87,57 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def kind_code(kind) -> int:
+    """The uint8 code of a kind name ("regular", "immune", "immortal", "human")."""
+    if kind not in KINDS:
+        raise ConfigError(f"kind = {kind!r} is not a crowd kind (allowed: {', '.join(KINDS)})")
+    return KINDS.index(kind)
+
+
 class Crowd:
-    """Agents on one walkable level, steered along a flow field toward a goal.
+    """Agents on one walkable level: behaviour picks where each wants to go, steering
+    keeps them apart and off walls.
 
     nav : the walkable map: a NavGrid or anything with `walkable` (ny, nx) bool,
         `origin` (2,) m and `cell` m (the world's Level).
     params : crowd parameters (see `sandbox.crowd.PARAMS`); live ones are read every step.
     seed : scene seed; spawning and per-agent traits draw from their own streams.
     dt : fixed time step, seconds.
+    level : index of the level this crowd walks on (recorded in bakes).
     """
 
     def __init__(self, nav, params: ParamSet | None = None, seed: int = 0,
-                 dt: float = 1.0 / 30.0):
+                 dt: float = 1.0 / 30.0, level: int = 0):
         self.nav = NavGrid.from_level(nav)
         self.params = params if params is not None else default_params()
         missing = {p.name for p in PARAMS} - set(self.params.decl)
         if missing:
             raise ValueError(f"params lacks crowd parameters: {sorted(missing)}")
+        check_params(self.params)
         self.seed = int(seed)
         self.dt = float(dt)
         if not self.dt > 0.0:
             raise ValueError(f"dt must be positive seconds, got {dt}")
+        self.level = int(level)
         self.steps = 0
         self._pos = np.zeros((0, 2))
         self._vel = np.zeros((0, 2))
         self._heading = np.zeros(0)
         self._phase = np.zeros(0)
         self._rank = np.zeros(0)
+        self._kind = np.zeros(0, np.uint8)
+        self._state = np.zeros(0, np.uint8)
+        self._timer = np.zeros(0)
+        self._wdir = np.zeros(0)
+        self._count = np.zeros(0, np.int64)
+        self._aseed = np.zeros(0, np.uint64)
+        self._route_cur = np.zeros(0, np.int64)
+        self._route_end = np.zeros(0, np.int64)
+        self._target = np.zeros(0, np.int64)
+        self._wp = np.zeros((0, 2))
         self._spawn_rng = stream(self.seed, "crowd.spawn")
         self._trait_rng = stream(self.seed, "crowd.traits")
-        self._flows = FlowFieldCache(self.nav)
+        self._flows = FlowFieldCache(self.nav, maxsize=16)
         self._goal_cells: np.ndarray | None = None
         self._goal_xy: np.ndarray | None = None
         self._field: FlowField | None = None
@@ -114,42 +150,56 @@ class Crowd:
         self._wgx = np.ascontiguousarray(self.nav.wall_grad[..., 0])
         self._wgy = np.ascontiguousarray(self.nav.wall_grad[..., 1])
         self._dirx = self._diry = None
+        self._sounds: list[tuple[np.ndarray, float, float]] = []  # (cells, reach m, end s)
+        self._sound_key = _STALE
+        self._sound_fields = (np.zeros((0, 1, 1)),) * 3 + (np.zeros(0),)
+        self._fires = np.zeros((0, 3))
+        self._strikes: list[tuple[float, float, float, float]] = []  # (t, x, y, radius)
+        self._visible = np.zeros((0, 2))
 
     # -- population -------------------------------------------------------------
     @property
     def n(self) -> int:
-        """Number of agents."""
+        """Number of agents (the dead included: ids never change)."""
         return len(self._pos)
 
-    def spawn(self, n: int, centre_xy, radius: float) -> np.ndarray:
-        """Place `n` agents on walkable cells within `radius` m of `centre_xy` (2,) m.
+    def spawn(self, n: int, centre_xy, radius: float, kind: str = "regular") -> np.ndarray:
+        """Place `n` agents of `kind` on walkable cells within `radius` m of `centre_xy`.
 
         Deterministic (seeded rejection sampling), about one body width apart from each
         other and from agents already there. Returns their ids (n,) int64.
         """
+        code = kind_code(kind)
         xy = spawn_positions(self.nav, self._spawn_rng, n, centre_xy, radius,
                              2.0 * self.params["radius"], self._pos)
-        return self.spawn_at(xy)
+        return self.spawn_at(xy, kind=KINDS[code])
 
-    def spawn_at(self, xy, speed_rank=None) -> np.ndarray:
-        """Add agents at world points `xy` (n, 2) m, all on walkable cells, at rest.
+    def spawn_at(self, xy, speed_rank=None, kind: str = "regular",
+                 agent_seed=None) -> np.ndarray:
+        """Add agents of `kind` at world points `xy` (n, 2) m, all on walkable cells, at rest.
 
         speed_rank : optional (n,) in [0, 1), 0 = fastest; drawn from the seeded trait
-        stream when omitted. Headings and gait phases start random (seeded).
-        Returns the new ids (n,) int64 (ids are indices, in spawn order).
+        stream when omitted. agent_seed : optional (n,) uint64, the seed of each agent's
+        own random draws (wander, turning delay); drawn when omitted. Headings and gait
+        phases start random (seeded). Returns the new ids (n,) int64 (spawn order).
         """
+        code = kind_code(kind)
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         m = len(xy)
         if m and not self.nav.is_walkable(xy).all():
             bad = xy[~self.nav.is_walkable(xy)][0]
-            raise ValueError(f"spawn point {tuple(bad)} is not on a walkable cell")
+            raise ConfigError(f"spawn point ({bad[0]:.2f}, {bad[1]:.2f}) is not on a walkable "
+                              "cell (allowed: points on the walkable map)")
         traits = self._trait_rng.random((m, 3))
+        seeds = self._trait_rng.integers(0, 2**63, m, dtype=np.int64).astype(np.uint64)
         if speed_rank is None:
             rank = traits[:, 0]
         else:
             rank = np.asarray(speed_rank, dtype=np.float64).reshape(m)
             if ((rank < 0) | (rank >= 1)).any():
                 raise ValueError("speed_rank must lie in [0, 1)")
+        if agent_seed is not None:
+            seeds = np.asarray(agent_seed, dtype=np.uint64).reshape(m)
         heading = (traits[:, 1] * 2.0 - 1.0) * np.pi
         phase = traits[:, 2]
         first = self.n
@@ -158,7 +208,46 @@ class Crowd:
         self._heading = np.concatenate([self._heading, heading])
         self._phase = np.concatenate([self._phase, phase])
         self._rank = np.concatenate([self._rank, rank])
+        self._kind = np.concatenate([self._kind, np.full(m, code, np.uint8)])
+        self._state = np.concatenate([self._state, np.zeros(m, np.uint8)])
+        self._timer = np.concatenate([self._timer, np.zeros(m)])
+        self._wdir = np.concatenate([self._wdir, np.zeros(m)])
+        self._count = np.concatenate([self._count, np.zeros(m, np.int64)])
+        self._aseed = np.concatenate([self._aseed, seeds])
+        self._route_cur = np.concatenate([self._route_cur, np.zeros(m, np.int64)])
+        self._route_end = np.concatenate([self._route_end, np.zeros(m, np.int64)])
+        self._target = np.concatenate([self._target, np.full(m, -1, np.int64)])
         return np.arange(first, first + m, dtype=np.int64)
+
+    def _ids(self, ids) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(ids) and (ids.min() < 0 or ids.max() >= self.n):
+            raise ValueError(f"agent ids must lie in [0, {self.n})")
+        return ids
+
+    def set_route(self, ids, waypoints) -> None:
+        """Agents `ids` walk through `waypoints` ((k, 2) m shared, or (len(ids), k, 2) one
+        route each) in order, straight from one to the next, and stop at the last. A route
+        outranks the goal; fleeing, chasing and sounds outrank a route. k = 0 clears."""
+        ids = self._ids(ids)
+        wp = np.asarray(waypoints, dtype=np.float64)
+        if wp.ndim == 2:
+            wp = np.broadcast_to(wp.reshape(1, -1, 2), (len(ids), len(wp), 2))
+        if wp.shape[:1] != (len(ids),) or wp.shape[-1] != 2 or wp.ndim != 3:
+            raise ValueError("waypoints must be (k, 2) or (len(ids), k, 2) metres")
+        k = wp.shape[1]
+        first = len(self._wp)
+        self._wp = np.concatenate([self._wp, wp.reshape(-1, 2)])
+        self._route_cur[ids] = first + k * np.arange(len(ids))
+        self._route_end[ids] = self._route_cur[ids] + k
+
+    def set_target(self, ids, target_id: int) -> None:
+        """Immortal agents `ids` pursue agent `target_id` (-1: stop pursuing)."""
+        ids = self._ids(ids)
+        target_id = int(target_id)
+        if target_id != -1:
+            self._ids([target_id])
+        self._target[ids] = target_id
 
     # -- goal -------------------------------------------------------------------
     def set_goal(self, xy) -> None:
@@ -172,7 +261,7 @@ class Crowd:
             self._field_key = _STALE
 
     def clear_goal(self) -> None:
-        """No goal: agents slow to a stop (still keeping apart and off walls)."""
+        """No goal: zombies idle and wander, humans without a route stand."""
         self._goal_cells = None
         self._goal_xy = None
         self._field_key = _STALE
@@ -188,9 +277,11 @@ class Crowd:
         """How many flow fields have been built so far (cached ones are reused)."""
         return self._flows.builds
 
+    def _costs(self) -> tuple[float, float]:
+        return self.params["wall_cost"], self.params["wall_cost_range"]
+
     def _update_field(self) -> None:
-        p = self.params
-        key = None if self._goal_cells is None else (p["wall_cost"], p["wall_cost_range"])
+        key = None if self._goal_cells is None else self._costs()
         if key == self._field_key:
             return
         if self._goal_cells is None:
@@ -205,6 +296,108 @@ class Crowd:
             self._dist = self._field.dist
         self._field_key = key
 
+    # -- events -----------------------------------------------------------------
+    def add_sound(self, xy, loudness: float = 1.0, duration: float = 10.0) -> None:
+        """A sound (a lure: drone, loudspeaker, flare, a crash) at world point `xy` from now
+        for `duration` s. Zombies within `hearing_range * loudness` metres of path run to it
+        along its flow field (built once per sound cell, cached)."""
+        loudness = float(loudness)
+        duration = float(duration)
+        if not (loudness > 0.0 and np.isfinite(loudness)):
+            raise ConfigError(f"loudness = {loudness!r} (allowed: a number above 0)")
+        if not (duration > 0.0 and np.isfinite(duration)):
+            raise ConfigError(f"duration = {duration!r} (allowed: seconds above 0)")
+        cells = goal_cells_for(self.nav, xy)
+        self._sounds.append((cells, loudness, self.time + duration))
+
+    def add_fire(self, xy, radius: float) -> None:
+        """A fire of `radius` m at world point `xy`: zombies keep out of it (see fire_margin)."""
+        radius = float(radius)
+        if not radius > 0.0:
+            raise ConfigError(f"fire radius = {radius!r} (allowed: metres above 0)")
+        x, y = np.asarray(xy, dtype=np.float64).reshape(2)
+        self._fires = np.concatenate([self._fires, [[x, y, radius]]])
+
+    def clear_fires(self) -> None:
+        """Put out every fire."""
+        self._fires = np.zeros((0, 3))
+
+    def strike(self, xy, radius: float, t: float | None = None) -> None:
+        """A strike (bomb, shell) at world point `xy` with `radius` m, now or at scene time `t`
+        s (applied at the first step that starts at or after t). Within
+        strike_kill_fraction * radius agents die; further out, up to `radius`, they are
+        knocked down and thrown outward (scatter_speed at the kill radius, 0 at the edge)."""
+        radius = float(radius)
+        if not radius > 0.0:
+            raise ConfigError(f"strike radius = {radius!r} (allowed: metres above 0)")
+        x, y = np.asarray(xy, dtype=np.float64).reshape(2)
+        when = self.time if t is None else float(t)
+        self._strikes.append((when, x, y, radius))
+        if t is None:
+            self._land_strikes()
+
+    def set_visible_humans(self, xy) -> None:
+        """Scripted humans (k, 2) m the crowd does not move but zombies see, chase and
+        attack, like its own humans; set again whenever they move (each step)."""
+        self._visible = np.asarray(xy, dtype=np.float64).reshape(-1, 2).copy()
+
+    def _land_strikes(self) -> None:
+        due = [s for s in self._strikes if s[0] <= self.time + 1e-9]
+        if not due:
+            return
+        self._strikes = [s for s in self._strikes if s[0] > self.time + 1e-9]
+        p = self.params
+        for _, x, y, radius in sorted(due):
+            d = np.hypot(self._pos[:, 0] - x, self._pos[:, 1] - y)
+            inner = p["strike_kill_fraction"] * radius
+            alive = self._state != DEAD
+            dead = alive & (d <= inner)
+            hit = alive & (d > inner) & (d <= radius)
+            self._state[dead] = DEAD
+            self._vel[dead] = 0.0
+            self._timer[dead] = 0.0
+            self._state[hit] = KNOCKED
+            self._timer[hit] = p["knock_time"]
+            fall = 1.0 - (d[hit] - inner) / max(radius - inner, 1e-9)
+            speed = np.minimum(p["scatter_speed"] * fall, p["max_speed"])
+            away = (self._pos[hit] - (x, y)) / d[hit, None]
+            self._vel[hit] = away * speed[:, None]
+
+    def _update_sounds(self):
+        live = [s for s in self._sounds if s[2] > self.time + 1e-9]
+        self._sounds = live
+        costs = self._costs()
+        key = (tuple(c.tobytes() + np.float64([r]).tobytes() for c, r, _ in live), costs)
+        if key != self._sound_key:
+            ny, nx = self.nav.shape
+            m = len(live)
+            dist = np.empty((m, ny, nx))
+            dx = np.empty((m, ny, nx))
+            dy = np.empty((m, ny, nx))
+            for k, (cells, _, _) in enumerate(live):
+                f = self._flows.get(cells, *costs)
+                dist[k] = f.dist
+                dx[k] = f.direction[..., 0]
+                dy[k] = f.direction[..., 1]
+            if m == 0:
+                dist = dx = dy = np.zeros((0, 1, 1))
+            reach = np.array([self.params["hearing_range"] * r for _, r, _ in live])
+            self._sound_fields = (dist, dx, dy, reach)
+            self._sound_key = key
+        return self._sound_fields
+
+    def _chase_targets(self, sight: float):
+        """Positions (t, 2) of what zombies may chase (own humans able to run, then the
+        scripted ones), and their bucket sort (bucket side >= sight)."""
+        prey = (self._kind == bh.HUMAN) & (self._state != bh.TURNING) & (self._state != DEAD)
+        tpos = np.concatenate([self._pos[prey], self._visible])
+        size = max(sight, 1.0)
+        ny, nx = self.nav.shape
+        tg = SpatialGrid(self.nav.origin, (nx * self.nav.cell, ny * self.nav.cell), size)
+        order, start = tg.build(tpos) if len(tpos) else (np.zeros(0, np.int64),
+                                                         np.zeros(tg.nx * tg.ny + 1, np.int64))
+        return tpos, order, start, tg
+
     # -- stepping ---------------------------------------------------------------
     @property
     def time(self) -> float:
@@ -213,29 +406,51 @@ class Crowd:
 
     def _reach(self) -> float:
         p = self.params
-        return 2.0 * p["radius"] + max(p["separation_range"], 0.6)
+        return 2.0 * p["radius"] + max(p["separation_range"], 0.6, p["bite_reach"])
 
     def step(self, n: int = 1) -> None:
         """Advance `n` fixed steps of `dt` seconds."""
         p = self.params
         nav = self.nav
         for _ in range(int(n)):
+            self._land_strikes()
             self._update_field()
+            sdist, sdx, sdy, sreach = self._update_sounds()
             reach = self._reach()
             if self._sgrid is None or self._sgrid.size != reach:
                 ny, nx = nav.shape
                 self._sgrid = SpatialGrid(nav.origin, (nx * nav.cell, ny * nav.cell), reach)
             if self.n:
+                check_params(p)
                 g = self._sgrid
                 order, start = g.build(self._pos)
-                k = pack_params(p, self.dt, reach)
-                pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank)
-                new_vel = np.empty_like(self._vel)
                 ox, oy = float(nav.origin[0]), float(nav.origin[1])
-                compute_velocities(self._pos, self._vel, pref, order, start,
+                b = pack_behaviour(p, self.dt)
+                tpos, torder, tstart, tg = self._chase_targets(b[bh.B_SIGHT])
+                pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank)
+                n_ = self.n
+                kind = np.empty(n_, np.uint8)
+                state = np.empty(n_, np.uint8)
+                timer = np.empty(n_)
+                wdir = np.empty(n_)
+                count = np.empty(n_, np.int64)
+                route = np.empty(n_, np.int64)
+                pv = np.empty((n_, 2))
+                decide(self._pos, self._kind, self._state, self._timer, self._wdir, self._aseed,
+                       self._count, pref, self._route_cur, self._route_end, self._wp,
+                       self._target, order, start, g.origin[0], g.origin[1], g.size, g.nx, g.ny,
+                       self._walk, ox, oy, nav.cell, self._dirx, self._diry, self._dist,
+                       sdist, sdx, sdy, sreach, tpos, torder, tstart, tg.origin[0],
+                       tg.origin[1], tg.size, tg.nx, tg.ny, self._fires, b,
+                       kind, state, timer, wdir, count, route, pv)
+                self._kind, self._state, self._timer = kind, state, timer
+                self._wdir, self._count, self._route_cur = wdir, count, route
+                k = pack_params(p, self.dt, reach)
+                new_vel = np.empty_like(self._vel)
+                compute_velocities(self._pos, self._vel, pv, self._state != DEAD, order, start,
                                    g.origin[0], g.origin[1], g.size, g.nx, g.ny,
                                    self._walk, ox, oy, nav.cell, nav.wall_sdf, self._wgx,
-                                   self._wgy, self._dirx, self._diry, self._dist, k, new_vel)
+                                   self._wgy, k, new_vel)
                 tau = p["heading_smoothing"]
                 alpha = 1.0 if tau <= 0.0 else 1.0 - math.exp(-self.dt / tau)
                 self._vel = new_vel
@@ -264,15 +479,47 @@ class Crowd:
         """(n,) float64 in [0, 1): 0 = the fastest agents (see `spawn_at`)."""
         return self._rank.copy()
 
+    def kinds(self) -> np.ndarray:
+        """(n,) uint8 kind codes: index into `KINDS`."""
+        return self._kind.copy()
+
+    def states(self) -> np.ndarray:
+        """(n,) uint8 behaviour state codes: index into `STATES`."""
+        return self._state.copy()
+
+    def timers(self) -> np.ndarray:
+        """(n,) float64 seconds left in a timed state (turning, knocked, attack, a wander stretch)."""
+        return self._timer.copy()
+
+    def agent_seeds(self) -> np.ndarray:
+        """(n,) uint64 per-agent random seeds (see `spawn_at`)."""
+        return self._aseed.copy()
+
+    def levels(self) -> np.ndarray:
+        """(n,) uint8 level index of every agent (one crowd walks one level)."""
+        return np.full(self.n, self.level, np.uint8)
+
+    def counts(self) -> dict:
+        """{"kind": {name: count}, "state": {name: count}} over all agents."""
+        kc = np.bincount(self._kind, minlength=len(KINDS))
+        sc = np.bincount(self._state, minlength=len(STATES))
+        return {"kind": {k: int(c) for k, c in zip(KINDS, kc)},
+                "state": {s: int(c) for s, c in zip(STATES, sc)}}
+
     def snapshot(self) -> CrowdSnapshot:
         """A frozen copy of what a renderer interpolates between two steps."""
         return CrowdSnapshot(self.time, self.steps, _frozen(self.positions()),
-                             _frozen(self.headings()), _frozen(self.gait_phase()))
+                             _frozen(self.headings()), _frozen(self.gait_phase()),
+                             _frozen(self.kinds()), _frozen(self.states()))
 
     def state_digest(self) -> str:
         """sha256 hex of every state array and the step count (for determinism checks)."""
         h = hashlib.sha256()
         h.update(np.int64([self.n, self.steps]).tobytes())
-        for a in (self._pos, self._vel, self._heading, self._phase, self._rank):
+        for a in (self._pos, self._vel, self._heading, self._phase, self._rank, self._timer,
+                  self._wdir):
             h.update(np.ascontiguousarray(a, dtype="<f8").tobytes())
+        for a in (self._kind, self._state, self._count, self._aseed, self._route_cur,
+                  self._target):
+            h.update(np.ascontiguousarray(a, dtype="<i8").tobytes())
         return h.hexdigest()

@@ -3,7 +3,8 @@
 Two phases per step, both numba loops over structure-of-arrays state:
 
 1. `compute_velocities` reads one snapshot (positions, velocities) and writes every
-   agent's new velocity into a fresh array: drive toward the flow-field velocity,
+   agent's new velocity into a fresh array: drive toward the preferred velocity that
+   behaviour picked (`behaviour.decide`),
    separation from neighbours (symmetric pair forces), a time-to-collision
    anticipation term, and a push off nearby walls (never against the flow);
    acceleration and speed bounded.
@@ -23,9 +24,9 @@ from .grid import cell_walkable, sample_bilinear
 
 # Layout of the packed parameter vector handed to the kernels.
 K_RADIUS, K_MAX_SPEED, K_MAX_ACCEL, K_RELAX, K_SEP_STRENGTH, K_SEP_RANGE, \
-    K_ANT_TIME, K_ANT_STRENGTH, K_WALL_MARGIN, K_WALL_STRENGTH, K_GOAL_RADIUS, \
-    K_DT, K_REACH = range(13)
-N_K = 13
+    K_ANT_TIME, K_ANT_STRENGTH, K_WALL_MARGIN, K_WALL_STRENGTH, \
+    K_DT, K_REACH = range(12)
+N_K = 12
 
 
 def pack_params(p, dt: float, reach: float) -> np.ndarray:
@@ -42,34 +43,21 @@ def pack_params(p, dt: float, reach: float) -> np.ndarray:
     k[K_ANT_STRENGTH] = p["anticipation_strength"]
     k[K_WALL_MARGIN] = p["wall_margin"]
     k[K_WALL_STRENGTH] = p["wall_strength"]
-    k[K_GOAL_RADIUS] = p["goal_radius"]
     k[K_DT] = dt
     k[K_REACH] = reach
     return k
 
 
 @njit(cache=True)
-def _flow_dir(dirx, diry, ox, oy, cell, x, y):
-    """Bilinear flow direction at (x, y), renormalised; (0, 0) where there is none."""
-    fx = sample_bilinear(dirx, ox, oy, cell, x, y)
-    fy = sample_bilinear(diry, ox, oy, cell, x, y)
-    n = np.sqrt(fx * fx + fy * fy)
-    if n < 1e-6:
-        return 0.0, 0.0
-    return fx / n, fy / n
-
-
-@njit(cache=True)
-def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx, gny,
-                       walk, ox, oy, cell, sdf, wgx, wgy, dirx, diry, dist, k, out):
+def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, gny,
+                       walk, ox, oy, cell, sdf, wgx, wgy, k, out):
     """Phase 1: new velocities (n, 2) float64 m/s into `out` from the snapshot pos, vel.
 
-    pref_speed (n,) m/s: each agent's cruising speed. order/start: spatial-grid sort
-    (see neighbours.SpatialGrid). sdf, wgx, wgy: wall signed distance and gradient;
-    dirx, diry, dist: flow field direction and path distance (ny, nx).
+    pv (n, 2) m/s: preferred velocities. solid (n,) bool: bodies others push against and
+    that move (the dead lie still and are stepped over). order/start: spatial-grid sort
+    (see neighbours.SpatialGrid). sdf, wgx, wgy: wall signed distance and gradient.
     """
     n = pos.shape[0]
-    ny, nx = walk.shape
     r = k[K_RADIUS]
     max_speed = k[K_MAX_SPEED]
     max_accel = k[K_MAX_ACCEL]
@@ -80,7 +68,6 @@ def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx,
     ant_s = k[K_ANT_STRENGTH]
     margin = k[K_WALL_MARGIN]
     wall_s = k[K_WALL_STRENGTH]
-    goal_r = k[K_GOAL_RADIUS]
     dt = k[K_DT]
     reach = k[K_REACH]
     reach2 = reach * reach
@@ -88,22 +75,23 @@ def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx,
     sep_scale = max(sep_r, 0.05)
     margin_scale = max(margin, 0.05)
     for a in range(n):
+        if not solid[a]:
+            out[a, 0] = 0.0
+            out[a, 1] = 0.0
+            continue
         px = pos[a, 0]
         py = pos[a, 1]
         vx = vel[a, 0]
         vy = vel[a, 1]
-        # -- drive: relax toward the flow-field velocity, slowing down on arrival
-        ux, uy = _flow_dir(dirx, diry, ox, oy, cell, px, py)
-        ci = min(max(int(np.floor((px - ox) / cell)), 0), nx - 1)
-        cj = min(max(int(np.floor((py - oy) / cell)), 0), ny - 1)
-        dg = dist[cj, ci]
-        speed = pref_speed[a]
-        if not np.isfinite(dg):
-            speed = 0.0
-        elif goal_r > 0.0 and dg < goal_r:
-            speed *= dg / goal_r
-        ax = (speed * ux - vx) / relax
-        ay = (speed * uy - vy) / relax
+        # -- drive: relax toward the preferred velocity
+        ax = (pv[a, 0] - vx) / relax
+        ay = (pv[a, 1] - vy) / relax
+        ux = pv[a, 0]
+        uy = pv[a, 1]
+        un = np.sqrt(ux * ux + uy * uy)
+        if un > 1e-9:
+            ux /= un
+            uy /= un
         # -- neighbours in the 3x3 buckets around the agent
         bx = min(max(int(np.floor((px - gox) / gsize)), 0), gnx - 1)
         by = min(max(int(np.floor((py - goy) / gsize)), 0), gny - 1)
@@ -112,7 +100,7 @@ def compute_velocities(pos, vel, pref_speed, order, start, gox, goy, gsize, gnx,
                 b = qy * gnx + qx
                 for s in range(start[b], start[b + 1]):
                     o = order[s]
-                    if o == a:
+                    if o == a or not solid[o]:
                         continue
                     dx = px - pos[o, 0]
                     dy = py - pos[o, 1]
