@@ -1,5 +1,9 @@
 // Shared lighting for world, horde and sky: hemisphere ambient, sun (or moon), fog,
 // exposure + filmic curve + gamma. All colours linear; inputs from lighting.py.
+// u_hdr_output (set on the whole scene graph: 0 by open_base, 1 while a post chain in
+// sandbox/view/post.py captures the camera) makes tonemap() return linear HDR colour,
+// exposure applied, for the float target; the chain then blooms, tone maps and grades.
+// A uniform rather than a #define so one process can draw both ways (one ShowBase).
 uniform vec3 u_sun_dir;        // world space, unit, toward the sun/moon
 uniform vec3 u_sun_color;      // linear, intensity folded in
 uniform vec3 u_sky_ambient;    // linear, light from above
@@ -7,6 +11,7 @@ uniform vec3 u_ground_ambient; // linear, light bounced from below
 uniform vec3 u_fog_color;      // linear
 uniform float u_fog_density;   // per metre
 uniform float u_exposure;
+uniform float u_hdr_output;    // 1: write linear HDR for the post chain, 0: tone map here
 
 vec3 srgb_to_linear(vec3 c) { return pow(c, vec3(2.2)); }
 
@@ -19,9 +24,14 @@ vec3 apply_fog(vec3 c, float dist) {
     return mix(u_fog_color, c, clamp(f, 0.0, 1.0));
 }
 
+// ACES-like filmic fit (Narkowicz 2015): linear HDR -> linear 0..1, a toe and a soft
+// shoulder (2.0 -> 0.92, 4.0 -> 0.97, clips only near 7.6).
+vec3 filmic(vec3 c) {
+    return clamp((c * (2.51 * c + 0.03)) / (c * (2.43 * c + 0.59) + 0.14), 0.0, 1.0);
+}
+
 vec3 tonemap(vec3 c) {
     c *= u_exposure;
-    // ACES-like filmic fit (Narkowicz), then display gamma.
-    c = clamp((c * (2.51 * c + 0.03)) / (c * (2.43 * c + 0.59) + 0.14), 0.0, 1.0);
-    return pow(c, vec3(1.0 / 2.2));
+    if (u_hdr_output > 0.5) return c;  // uniform branch: the post chain tone maps
+    return pow(filmic(c), vec3(1.0 / 2.2));
 }

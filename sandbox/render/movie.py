@@ -35,14 +35,16 @@ class _FpsColumn(ProgressColumn):
 class ScenePlayer:
     """A scene's director bound to a headless Panda3D stage: `draw(t)` renders scene time t.
 
-    quality "draft" keeps the trees out of the sun's shadow pass (the one stage option
-    that trades look for speed); "final" is the full look."""
+    quality "draft" keeps the trees out of the sun's shadow pass and uses the cheaper
+    post chain (no anti-aliasing, no grain); "final" is the full look: HDR with bloom,
+    grade, vignette, grain and 4x MSAA (sandbox.view.post.QUALITY)."""
 
     def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final"):
         self.director = Director(scene)  # validates anchors and the crowd preset before any GL
         from sandbox import world
         from sandbox.view.app import FrameGrabber, open_base
         from sandbox.view.horde import Horde
+        from sandbox.view.post import PostChain
         from sandbox.view.stage import Stage
 
         self.base = open_base(size=size, headless=True)
@@ -50,6 +52,7 @@ class ScenePlayer:
                            tree_shadows=quality != "draft")
         crowd = self.director.crowd
         self.horde = Horde(self.stage, capacity=max(crowd.n if crowd else 0, 1))
+        self.post = PostChain(self.base, self.stage, quality)
         self.grabber = FrameGrabber(self.base)
         self.size = size
 
@@ -57,6 +60,7 @@ class ScenePlayer:
         cam = frame.spec.camera
         self.stage.set_camera(cam.pos, cam.look_at, cam.fov, cam.roll)
         self.stage.set_time(frame.spec.t)
+        self.post.set_time(frame.spec.t)
         h = frame.horde
         self.horde.update(h.positions, h.z, h.headings, h.phase)
 

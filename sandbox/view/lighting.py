@@ -1,7 +1,8 @@
 """Time-of-day lighting presets, read from `scenes/time_of_day.toml` by path.
 
 A preset is sun (or moon) direction and colour, hemisphere ambient (sky above, ground
-below), exponential fog, sky gradient and exposure. `apply(np, preset)` sets the shader
+below), exponential fog, sky gradient and exposure, plus the colour grade, vignette and
+bloom the post chain (sandbox/view/post.py) applies for it. `apply(np, preset)` sets the shader
 inputs every world/horde/sky shader reads (`u_sun_dir`, `u_sun_color`, ...).
 """
 
@@ -39,6 +40,15 @@ class TimeOfDay:
     disc_color: tuple
     disc_size: float        # angular radius, degrees
     exposure: float
+    # --- post chain (sandbox/view/post.py); display-referred unless noted ---------------
+    lift: tuple             # added to blacks, fading out toward white (per channel)
+    gamma: tuple            # mid-tone power, > 1 brightens (per channel)
+    gain: tuple             # multiplies whites (per channel)
+    saturation: float       # 1 = unchanged, 0 = grey
+    contrast: float         # 1 = unchanged, around display mid-grey
+    vignette: float         # corner darkening, 0 = none, 1 = black corners
+    bloom_threshold: float  # linear HDR level (exposure applied) where bloom starts
+    bloom_intensity: float  # how much of the blurred bright pass is added back
 
     @property
     def sun_dir(self) -> np.ndarray:
@@ -46,6 +56,12 @@ class TimeOfDay:
         az, el = math.radians(self.sun_azimuth), math.radians(self.sun_elevation)
         return np.array([math.sin(az) * math.cos(el), math.cos(az) * math.cos(el),
                          math.sin(el)], np.float32)
+
+
+# Allowed (lo, hi) of the grade keys, per component; other keys only need to be numbers.
+GRADE_RANGES = {"lift": (-0.2, 0.2), "gamma": (0.5, 2.0), "gain": (0.5, 1.5),
+                "saturation": (0.0, 2.0), "contrast": (0.5, 1.5), "vignette": (0.0, 1.0),
+                "bloom_threshold": (0.1, 20.0), "bloom_intensity": (0.0, 2.0)}
 
 
 def _lin(c) -> np.ndarray:
@@ -77,6 +93,10 @@ def load_presets(path: Path | None = None) -> dict[str, TimeOfDay]:
                 vals[n] = float(v)
             else:
                 raise ConfigError(f"{path} [{key}] {n}: expected a number, got {v!r}")
+            if n in GRADE_RANGES:
+                lo, hi = GRADE_RANGES[n]
+                if not all(lo <= x <= hi for x in (v if isinstance(v, list) else [v])):
+                    raise ConfigError(f"{path} [{key}] {n} = {v!r}: allowed {lo:g} to {hi:g}")
         out[key] = TimeOfDay(name=key, **vals)
     return out
 

@@ -1,0 +1,186 @@
+"""Post-processing in hand-written GLSL: the camera renders linear HDR into a float
+(rgba16f) target, multisampled and resolved (AA "msaa") or single-sample; a bright pass
+and a separable Gaussian at 1/`bloom_div` resolution make the bloom; the composite adds
+it, applies the filmic curve, the time of day's grade, vignette and film grain, and
+writes display RGB into the window (FXAA, if chosen, as one more pass), so FrameGrabber
+reads the final LDR frame as before.
+
+Built on direct.filter.FilterManager (GLSL quads work headless; CommonFilters is Cg and
+does not). While a chain is live, `u_hdr_output` = 1 on base.render tells common.glsl's
+tonemap() to write linear HDR; `destroy()` restores the plain path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.config import ConfigError, Param, ParamSet
+
+AA_MODES = ("none", "fxaa", "msaa")
+MSAA_SAMPLES = 4  # 8 fails on llvmpipe (DESIGN.md)
+
+POST_PARAMS = (
+    Param("bloom", 1, 0, 1, doc="bloom on (1) or off (0)", integer=True, group="post"),
+    Param("bloom_div", 4, 2, 8, doc="bloom buffers are 1/bloom_div of the frame per side",
+          integer=True, live=False, group="post"),
+    Param("grain", 0.02, 0.0, 0.2, unit="display units",
+          doc="film grain amplitude (0 = off)", group="post"),
+    Param("vignette", 1.0, 0.0, 2.0, doc="scale on the time of day's vignette (0 = off)",
+          group="post"),
+)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """What a render quality turns on: anti-aliasing mode and post settings."""
+    aa: str
+    values: dict
+
+
+QUALITY = {
+    # Measured at 1280x720 / 640x360 on llvmpipe; see the module's callers and the README.
+    "final": Quality("msaa", {"bloom": 1, "bloom_div": 4, "grain": 0.02, "vignette": 1.0}),
+    "draft": Quality("none", {"bloom": 1, "bloom_div": 4, "grain": 0.0, "vignette": 1.0}),
+}
+
+
+def grain_offset(t: float) -> tuple[float, float]:
+    """Pixel offset of the grain noise for scene time `t` (s): a fixed function of the
+    time in whole milliseconds, so a frame's grain is reproducible and changes per frame."""
+    k = int(round(float(t) * 1000.0))
+    return float((k * 7919) % 4093), float((k * 104729) % 4091)
+
+
+class PostChain:
+    """The post-processing chain of `base`'s camera.
+
+    presets: a Stage (its presets and current time of day are used) or a dict of
+    lighting.TimeOfDay by name. quality: "final" or "draft" (QUALITY); `aa` overrides the
+    quality's anti-aliasing ("none", "fxaa", "msaa"); `settings` overrides POST_PARAMS
+    values (bloom_div and aa are fixed at construction, the rest live via `configure`).
+    """
+
+    def __init__(self, base, presets, quality: str = "final", aa: str | None = None,
+                 settings: dict | None = None):
+        from direct.filter.FilterManager import FilterManager
+        from panda3d.core import FrameBufferProperties, Texture
+
+        from sandbox.view import shaders
+
+        if quality not in QUALITY:
+            raise ConfigError(f"post quality {quality!r}: allowed {', '.join(QUALITY)}")
+        q = QUALITY[quality]
+        self.aa = q.aa if aa is None else aa
+        if self.aa not in AA_MODES:
+            raise ConfigError(f"post aa {self.aa!r}: allowed {', '.join(AA_MODES)}")
+        self.settings = ParamSet(POST_PARAMS, q.values, where=f"post quality {quality}")
+        if settings:
+            self.settings.update(settings, where="post settings")
+        tod_name = getattr(presets, "time_of_day", None)
+        self.presets = getattr(presets, "presets", presets)
+        self.base = base
+        w, h = base.win.get_x_size(), base.win.get_y_size()
+        self.size = (w, h)
+
+        def hdr_props(samples: int = 0) -> FrameBufferProperties:
+            fb = FrameBufferProperties()
+            fb.set_rgba_bits(16, 16, 16, 16)
+            fb.set_float_color(True)
+            if samples:
+                fb.set_multisamples(samples)
+            return fb
+
+        def texture(name: str) -> Texture:
+            tex = Texture(name)
+            tex.set_wrap_u(Texture.WM_clamp)
+            tex.set_wrap_v(Texture.WM_clamp)
+            return tex
+
+        self.manager = FilterManager(base.win, base.cam)
+        # Run after the sun's shadow buffer (sort -10 and up) so this frame's map is used.
+        self.manager.nextsort = base.win.get_sort() - 5
+        self.scene_tex = texture("post-scene")
+        scene_fb = hdr_props(MSAA_SAMPLES if self.aa == "msaa" else 0)
+        scene_fb.set_depth_bits(24)
+        self.final_quad = self.manager.renderSceneInto(colortex=self.scene_tex, fbprops=scene_fb)
+        if self.final_quad is None:
+            raise RuntimeError("PostChain: could not create the HDR scene buffer")
+
+        self.shaders = []
+        div = int(self.settings.bloom_div)
+        self.bloom_tex = texture("post-bloom")
+        bright_tex, blur_tex = texture("post-bright"), texture("post-blur-h")
+        bright = self.manager.renderQuadInto("post-bright", div=div, colortex=bright_tex,
+                                             fbprops=hdr_props())
+        blur_h = self.manager.renderQuadInto("post-blur-h", div=div, colortex=blur_tex,
+                                             fbprops=hdr_props())
+        blur_v = self.manager.renderQuadInto("post-blur-v", div=div, colortex=self.bloom_tex,
+                                             fbprops=hdr_props())
+        bw, bh = max(1, w // div), max(1, h // div)
+        self._bloom_quads = (bright, blur_h, blur_v)
+        self._bloom_buffers = self.manager.buffers[-3:]
+        self._shade(bright, "post_bright.frag", u_scene=self.scene_tex,
+                    u_scene_texel=(1.0 / w, 1.0 / h), u_threshold=1.0, u_knee=0.5)
+        self._shade(blur_h, "post_blur.frag", u_src=bright_tex, u_step=(1.0 / bw, 0.0))
+        self._shade(blur_v, "post_blur.frag", u_src=blur_tex, u_step=(0.0, 1.0 / bh))
+
+        if self.aa == "fxaa":
+            ldr_tex = texture("post-ldr")
+            self.composite = self.manager.renderQuadInto("post-composite", colortex=ldr_tex)
+            self._shade(self.final_quad, "post_fxaa.frag", u_src=ldr_tex,
+                        u_texel=(1.0 / w, 1.0 / h))
+        else:
+            self.composite = self.final_quad
+        self._shade(self.composite, "post_composite.frag", u_scene=self.scene_tex,
+                    u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0))
+        base.render.set_shader_input("u_hdr_output", 1.0)
+        self.time_of_day = None
+        self.configure({})
+        self.set_time_of_day(tod_name or next(iter(self.presets)))
+
+    def _shade(self, quad, fragment: str, **inputs) -> None:
+        from sandbox.view import shaders
+        shader = shaders.load("post_quad.vert", fragment)
+        quad.set_shader(shader)
+        self.shaders.append(shader)
+        for k, v in inputs.items():
+            quad.set_shader_input(k, v)
+
+    def configure(self, values: dict) -> None:
+        """Change live settings (bloom, grain, vignette); see POST_PARAMS."""
+        if "bloom_div" in values:
+            raise ConfigError("post setting bloom_div is fixed when the chain is built")
+        self.settings.update(values, where="post settings")
+        for buf in self._bloom_buffers:  # bloom off skips the buffers' work entirely
+            buf.set_active(bool(self.settings.bloom))
+        self.composite.set_shader_input("u_grain", float(self.settings.grain))
+        if self.time_of_day is not None:
+            self.set_time_of_day(self.time_of_day)
+
+    def set_time_of_day(self, name: str) -> None:
+        """Use the grade, vignette and bloom of preset `name`."""
+        if name not in self.presets:
+            raise ConfigError(f"unknown time of day {name!r} (known: {', '.join(self.presets)})")
+        tod = self.presets[name]
+        self.time_of_day = name
+        bloom = tod.bloom_intensity if self.settings.bloom else 0.0
+        c = self.composite
+        c.set_shader_input("u_bloom_intensity", float(bloom))
+        c.set_shader_input("u_lift", tuple(tod.lift))
+        c.set_shader_input("u_gamma", tuple(tod.gamma))
+        c.set_shader_input("u_gain", tuple(tod.gain))
+        c.set_shader_input("u_saturation", float(tod.saturation))
+        c.set_shader_input("u_contrast", float(tod.contrast))
+        c.set_shader_input("u_vignette", float(min(1.0, tod.vignette * self.settings.vignette)))
+        bright = self._bloom_quads[0]
+        bright.set_shader_input("u_threshold", float(tod.bloom_threshold))
+        bright.set_shader_input("u_knee", float(0.5 * tod.bloom_threshold))
+
+    def set_time(self, t: float) -> None:
+        """Scene time (s) of the next frame: seeds the grain (never wall-clock)."""
+        self.composite.set_shader_input("u_grain_offset", grain_offset(t))
+
+    def destroy(self) -> None:
+        """Put the camera back on the window and the shaders back on their own tone map."""
+        self.manager.cleanup()
+        self.base.render.set_shader_input("u_hdr_output", 0.0)

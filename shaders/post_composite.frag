@@ -1,0 +1,56 @@
+#version 330
+// The chain's last colour pass: scene (linear HDR, exposure applied) + bloom -> filmic
+// tone map -> display gamma -> colour grade of the time of day (contrast, saturation,
+// lift/gamma/gain) -> vignette -> film grain. Writes display-referred RGB; with FXAA on,
+// luma goes to alpha for the FXAA pass (post_fxaa.frag).
+#include "common.glsl"
+
+uniform sampler2D u_scene;
+uniform sampler2D u_bloom;       // blurred bright pass, linear HDR, smaller
+uniform float u_bloom_intensity; // 0 = no bloom
+uniform vec3 u_lift;             // display units added to blacks (fades to 0 at white)
+uniform vec3 u_gamma;            // > 1 brightens mid-tones
+uniform vec3 u_gain;             // multiplies whites
+uniform float u_saturation;      // 1 = unchanged
+uniform float u_contrast;        // 1 = unchanged; an S-curve around display mid-grey
+uniform float u_vignette;        // corner darkening, 0..1
+uniform float u_aspect;          // width / height
+uniform float u_grain;           // grain amplitude in display units, 0 = off
+uniform vec2 u_grain_offset;     // per-frame offset of the noise, from scene time
+in vec2 v_uv;
+out vec4 o_color;
+
+const vec3 LUMA = vec3(0.2126, 0.7152, 0.0722);
+
+// Integer hash (PCG-like) of a pixel: uniform in [0, 1), exact on every GL.
+float hash(uvec2 p) {
+    uint v = p.x * 1664525u + p.y * 1013904223u;
+    v ^= v >> 16; v *= 0x7feb352du; v ^= v >> 15; v *= 0x846ca68bu; v ^= v >> 16;
+    return float(v >> 8) * (1.0 / 16777216.0);
+}
+
+void main() {
+    vec3 hdr = texture(u_scene, v_uv).rgb + u_bloom_intensity * texture(u_bloom, v_uv).rgb;
+    vec3 c = pow(filmic(hdr), vec3(1.0 / 2.2));
+
+    // Contrast as a power S-curve about 0.5: keeps 0 and 1 fixed, so highlights the
+    // filmic shoulder compressed are not clipped again here.
+    vec3 lo = 0.5 * pow(2.0 * c, vec3(u_contrast));
+    vec3 hi = 1.0 - 0.5 * pow(2.0 * (1.0 - c), vec3(u_contrast));
+    c = mix(lo, hi, step(0.5, c));
+    c = clamp(mix(vec3(dot(c, LUMA)), c, u_saturation), 0.0, 1.0);
+    c = pow(max(u_gain * (c + u_lift * (1.0 - c)), 0.0), 1.0 / u_gamma);
+
+    vec2 q = (v_uv - 0.5) * vec2(u_aspect, 1.0);
+    float r = length(q) / length(vec2(u_aspect, 1.0) * 0.5);  // 1 at the corners
+    c *= 1.0 - u_vignette * smoothstep(0.45, 1.0, r) ;
+
+    if (u_grain > 0.0) {
+        uvec2 p = uvec2(gl_FragCoord.xy + u_grain_offset);
+        float n = hash(p) + hash(p + uvec2(7919u, 104729u)) - 1.0;  // triangular, -1..1
+        float l = dot(c, LUMA);
+        c += u_grain * n * (0.35 + 2.6 * l * (1.0 - l));  // strongest in the mid-tones
+    }
+    c = clamp(c, 0.0, 1.0);
+    o_color = vec4(c, dot(c, LUMA));
+}

@@ -1,0 +1,35 @@
+#version 330
+// FXAA (after Lottes' FXAA 3.11 "PC console" variant): luma of the 4 diagonal
+// neighbours gives the edge direction; two and four taps along it are blended, the
+// four-tap result kept unless it leaves the local luma range. Input: the composite
+// with luma in alpha, display-referred.
+uniform sampler2D u_src;
+uniform vec2 u_texel;          // 1 / frame size in pixels
+in vec2 v_uv;
+out vec4 o_color;
+
+const float REDUCE_MUL = 1.0 / 8.0;
+const float REDUCE_MIN = 1.0 / 128.0;
+const float SPAN_MAX = 8.0;
+
+void main() {
+    vec4 m = texture(u_src, v_uv);
+    float nw = texture(u_src, v_uv + vec2(-0.5, -0.5) * u_texel).a;
+    float ne = texture(u_src, v_uv + vec2( 0.5, -0.5) * u_texel).a;
+    float sw = texture(u_src, v_uv + vec2(-0.5,  0.5) * u_texel).a;
+    float se = texture(u_src, v_uv + vec2( 0.5,  0.5) * u_texel).a;
+    float lo = min(m.a, min(min(nw, ne), min(sw, se)));
+    float hi = max(m.a, max(max(nw, ne), max(sw, se)));
+    if (hi - lo < max(0.0312, hi * 0.125)) { o_color = vec4(m.rgb, 1.0); return; }
+
+    vec2 dir = vec2(-((nw + ne) - (sw + se)), (nw + sw) - (ne + se));
+    float reduce = max((nw + ne + sw + se) * 0.25 * REDUCE_MUL, REDUCE_MIN);
+    float scale = 1.0 / (min(abs(dir.x), abs(dir.y)) + reduce);
+    dir = clamp(dir * scale, vec2(-SPAN_MAX), vec2(SPAN_MAX)) * u_texel;
+
+    vec4 a = 0.5 * (texture(u_src, v_uv + dir * (1.0 / 3.0 - 0.5))
+                  + texture(u_src, v_uv + dir * (2.0 / 3.0 - 0.5)));
+    vec4 b = 0.5 * a + 0.25 * (texture(u_src, v_uv - dir * 0.5)
+                             + texture(u_src, v_uv + dir * 0.5));
+    o_color = vec4((b.a < lo || b.a > hi) ? a.rgb : b.rgb, 1.0);
+}
