@@ -39,6 +39,10 @@ def rig(tmp_path_factory):
     vsrc, _ = shaders.preprocess(shaders.shader_path("post_quad.vert"))
     fsrc, _ = shaders.preprocess(frag)
     shader = Shader.make(Shader.SL_GLSL, vertex=vsrc, fragment=fsrc)
+    # Other test modules share the ShowBase: hide what they left under render.
+    others = [c for c in base.render.get_children() if not c.is_stashed()]
+    for c in others:
+        c.stash()
     root = base.render.attach_new_node("post-test")
     root.set_shader(shader)
     root.set_shader_input("u_exposure", 1.0)
@@ -54,17 +58,19 @@ def rig(tmp_path_factory):
         return np_
 
     lens = base.cam.node().get_lens()
-    old = (lens.get_fov(), base.cam.get_pos(), base.cam.get_hpr())
+    old = (lens.get_fov(), base.cam.get_mat(), base.camera.get_mat())
     lens.set_fov(90, 90 * H / W)  # at distance 10 the view spans x +-10, z +-5.625
-    base.cam.set_pos(0, 0, 0)
-    base.cam.set_hpr(0, 0, 0)
+    base.cam.clear_transform()
+    base.camera.clear_transform()
     rig = {"base": base, "root": root, "card": card, "grab": FrameGrabber(base),
            "presets": lighting.load_presets(), "shader": shader}
     yield rig
     root.remove_node()
+    for c in others:
+        c.unstash()
     lens.set_fov(old[0])
-    base.cam.set_pos(old[1])
-    base.cam.set_hpr(old[2])
+    base.cam.set_mat(old[1])
+    base.camera.set_mat(old[2])
 
 
 @pytest.fixture

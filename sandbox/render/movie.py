@@ -37,7 +37,7 @@ class ScenePlayer:
 
     quality "draft" keeps the trees out of the sun's shadow pass and uses the cheaper
     post chain (no anti-aliasing, no grain); "final" is the full look: HDR with bloom,
-    grade, vignette, grain and 4x MSAA (sandbox.view.post.QUALITY)."""
+    grade, vignette, grain and FXAA (sandbox.view.post.QUALITY)."""
 
     def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final"):
         self.director = Director(scene)  # validates anchors and the crowd preset before any GL
