@@ -1,154 +1,189 @@
-"""Timings of the crowd on a ground-level-sized grid: flow-field build and step time.
+"""Benchmark scenarios shared with the anchor harness (shared/bench/crowd_anchors.py).
 
-    python -m sandbox.crowd.bench --agents 2000 10000 --steps 50
-    python -m sandbox.crowd.bench --scenario door.json   # for shared/bench's --impl-cmd
+    python -m sandbox.crowd.bench --name plaza --agents 1000 10000 100000
+    python -m sandbox.crowd.bench --scenario door.json   # the harness's --impl-cmd protocol
 
-The map is synthetic (800 x 800 cells of 0.5 m, a school-sized block and a few
-dozen smaller obstacles), so the numbers do not depend on the world package.
+Same definitions as the harness: radius 0.25 m, preferred speed 1.5 m/s, dt 0.05 s,
+density 0.5 agents/m^2, starts at least 0.55 m apart. plaza: a square of side
+sqrt(2N) m centred on the origin, each agent heading for the mirror of its start (a
+one-waypoint route each), no walls. door: a 20 m x N/10 m room, a 2 m gap at x 9..11
+in the wall y = 0 and an exit at (10, -8) (one flow field). Quality is measured like
+the harness: overlapping pairs (closer than 0.9 x 2 x radius), agents inside walls,
+mean progress toward the goal in metres.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import time
 
 import numpy as np
+from scipy.spatial import cKDTree
 
+from sandbox.config import ParamSet
 from sandbox.rng import stream
 
 from .crowd import Crowd
-from .flowfield import build_flow_field, goal_cells_for
 from .grid import NavGrid
+from .params import PARAMS
+
+RADIUS = 0.25      # m
+SPEED = 1.5        # m/s
+DT = 0.05          # s
+MIN_SEP = 0.55     # m, closest start spacing
+ROOM_W = 20.0      # m, door room width
+DOOR_X = 10.0      # m, door centre
+DOOR_HALF = 1.0    # m
+WALL_T = 0.2       # m
+EXIT = (10.0, -8.0)
+SCENARIOS = ("plaza", "door")
 
 
-def synthetic_ground(n: int = 800, cell: float = 0.5, seed: int = 0) -> NavGrid:
-    """(n, n) cells centred on the origin: an 80 x 16 m block and scattered obstacles."""
-    w = np.ones((n, n), dtype=bool)
-    half = n * cell / 2.0
-    rng = stream(seed, "crowd.bench.map")
-
-    def block(x0, x1, y0, y1):
-        i0, i1 = int((x0 + half) / cell), int((x1 + half) / cell)
-        j0, j1 = int((y0 + half) / cell), int((y1 + half) / cell)
-        w[max(j0, 0):max(j1, 0), max(i0, 0):max(i1, 0)] = False
-
-    block(-40.0, 40.0, 20.0, 36.0)  # the main building
-    for _ in range(40):
-        x, y = rng.uniform(-half + 10, half - 30, 2)
-        if abs(x) < 60 and -70 < y < 40:
-            continue  # keep the school grounds open
-        sx, sy = rng.uniform(4, 25, 2)
-        block(x, x + sx, y, y + sy)
-    return NavGrid(w, (-half, -half), cell)
+def _darts(rng, n, lo, hi, min_sep=MIN_SEP) -> np.ndarray:
+    """(n, 2) uniform points in the box lo..hi, redrawing any closer than min_sep to another."""
+    lo = np.asarray(lo, float)
+    hi = np.asarray(hi, float)
+    pts = lo + rng.random((n, 2)) * (hi - lo)
+    for _ in range(200):
+        pairs = cKDTree(pts).query_pairs(min_sep, output_type="ndarray")
+        if len(pairs) == 0:
+            return pts
+        bad = np.unique(pairs[:, 1])
+        pts[bad] = lo + rng.random((len(bad), 2)) * (hi - lo)
+    raise RuntimeError("could not place agents without overlap")
 
 
-def time_flow_field(nav: NavGrid, repeats: int = 5) -> list[float]:
-    goals = [(0.0, 60.0), (-150.0, -150.0), (150.0, 10.0), (0.0, -100.0), (120.0, 150.0)]
-    build_flow_field(nav, goal_cells_for(nav, goals[0]))  # compile
-    out = []
-    for k in range(repeats):
-        cells = goal_cells_for(nav, goals[k % len(goals)])
-        t = time.perf_counter()
-        build_flow_field(nav, cells)
-        out.append(time.perf_counter() - t)
-    return out
+def make_scenario(name: str, n: int, seed: int = 0, warmup: int = 5, steps: int = 30) -> dict:
+    """A scenario as the harness writes it to JSON (positions, goals, boxes, dt, ...)."""
+    rng = stream(seed, f"crowd.bench.{name}")
+    sc = dict(name=name, n=n, radius=RADIUS, speed=SPEED, dt=DT, warmup=warmup, steps=steps,
+              wall_boxes=[])
+    if name == "plaza":
+        h = math.sqrt(2.0 * n) / 2
+        pos = _darts(rng, n, (-h, -h), (h, h))
+        sc.update(positions=pos, goals=-pos, walkable_boxes=[(-h - 2, -h - 2, h + 2, h + 2)])
+    elif name == "door":
+        length = n / 10.0
+        mg = RADIUS + 0.05
+        pos = _darts(rng, n, (mg, mg), (ROOM_W - mg, length - mg))
+        x0, x1, t = DOOR_X - DOOR_HALF, DOOR_X + DOOR_HALF, WALL_T
+        sc.update(positions=pos, goals=np.tile(EXIT, (n, 1)),
+                  wall_boxes=[(-5.0, -t, x0, 0.0), (x1, -t, ROOM_W + 5.0, 0.0),
+                              (-t, 0.0, 0.0, length + t), (ROOM_W, 0.0, ROOM_W + t, length + t),
+                              (0.0, length, ROOM_W, length + t)],
+                  walkable_boxes=[(0.0, 0.0, ROOM_W, length), (x0, -t, x1, 0.0),
+                                  (-5.0, -15.0 - t, ROOM_W + 5.0, -t)])
+    else:
+        raise ValueError(f"unknown scenario {name!r} (known: {', '.join(SCENARIOS)})")
+    return sc
 
 
-def time_steps(nav: NavGrid, agents: int, steps: int = 50, warmup: int = 10,
-               seed: int = 0) -> dict:
-    c = Crowd(nav, seed=seed)
-    radius = float(np.sqrt(agents / (1.0 * np.pi)))  # about one agent per square metre
-    t = time.perf_counter()
-    c.spawn(agents, (0.0, -40.0), radius)
-    spawn_s = time.perf_counter() - t
-    c.set_goal((0.0, 60.0))  # behind the building: the horde flows around it
-    c.step(warmup)
-    times = []
-    for _ in range(steps):
-        t = time.perf_counter()
-        c.step()
-        times.append(time.perf_counter() - t)
-    return {"agents": agents, "spawn_s": spawn_s, "step_s_median": statistics.median(times),
-            "step_s_min": min(times), "step_s_max": max(times), "steps": steps}
-
-
-def run_scenario(path: str, cell: float = 0.25) -> dict:
-    """Run one anchor-harness scenario file (door: walkable boxes, one exit) and return
-    the harness's answer: step_times (measured steps) and final_positions."""
-    from sandbox.config import ParamSet
-
-    from .params import PARAMS
-
-    with open(path) as fh:
-        sc = json.load(fh)
-    goals = np.asarray(sc["goals"], dtype=np.float64)
-    if not np.allclose(goals, goals[0]):
-        raise SystemExit("per-agent goals (plaza) are not supported yet: one goal per crowd")
+def nav_for(sc: dict, cell: float) -> NavGrid:
+    """Raster of the scenario: a cell is walkable if its centre lies in a walkable box and
+    no wall box overlaps it (so walls thinner than a cell still block)."""
     boxes = np.asarray(sc["walkable_boxes"], dtype=np.float64).reshape(-1, 4)
-    lo = boxes[:, :2].min(axis=0) - cell
+    lo = np.floor(boxes[:, :2].min(axis=0) / cell) * cell - cell
     hi = boxes[:, 2:].max(axis=0) + cell
-    nx, ny = (np.ceil((hi - lo) / cell)).astype(int)
+    nx, ny = np.ceil((hi - lo) / cell).astype(int)
     cx = lo[0] + (np.arange(nx) + 0.5) * cell
     cy = lo[1] + (np.arange(ny) + 0.5) * cell
     X, Y = np.meshgrid(cx, cy)
     walk = np.zeros((ny, nx), dtype=bool)
     for x0, y0, x1, y1 in boxes:
         walk |= (X >= x0) & (X <= x1) & (Y >= y0) & (Y <= y1)
+    h = 0.5 * cell - 1e-9
     for x0, y0, x1, y1 in sc.get("wall_boxes", []):
-        walk &= ~((X > x0) & (X < x1) & (Y > y0) & (Y < y1))
-    nav = NavGrid(walk, lo, cell)
+        walk &= ~((X - h < x1) & (X + h > x0) & (Y - h < y1) & (Y + h > y0))
+    return NavGrid(walk, lo, cell)
+
+
+def crowd_for(sc: dict, cell: float = 0.25) -> Crowd:
+    """A crowd at the scenario's start: one goal for all (a flow field), or a one-waypoint
+    route per agent when goals differ (plaza)."""
+    nav = nav_for(sc, cell)
+    # relax_time 0.15 s: walkers reach their speed within about half a second, as the
+    # harness's ideal progress (speed x time from t = 0) assumes
     params = ParamSet(PARAMS, {"radius": sc["radius"], "max_speed": sc["speed"],
-                               "speed_jitter": 0.0, "goal_radius": 0.5})
+                               "speed_jitter": 0.0, "goal_radius": 0.5, "relax_time": 0.15})
     c = Crowd(nav, params, seed=0, dt=sc["dt"])
     pos = np.asarray(sc["positions"], dtype=np.float64)
     ok = nav.is_walkable(pos)
-    if not ok.all():  # a start point on a rasterised wall edge: move it half a cell in
-        for k in np.nonzero(~ok)[0]:
-            i, j = nav.nearest_walkable_cell(pos[k])
-            pos[k] = nav.cell_centre([[i, j]])[0]
-    c.spawn_at(pos)
-    c.set_goal(goals[0])
+    for k in np.nonzero(~ok)[0]:  # a start on a rasterised wall edge: into its cell
+        pos[k] = nav.cell_centre([nav.nearest_walkable_cell(pos[k])])[0]
+    ids = c.spawn_at(pos)
+    goals = np.asarray(sc["goals"], dtype=np.float64)
+    if np.allclose(goals, goals[0]):
+        c.set_goal(goals[0])
+    else:
+        c.set_route(ids, goals[:, None, :])
+    return c
+
+
+def goal_distance(sc: dict, pos: np.ndarray) -> np.ndarray:
+    """(n,) metres to the goal; door: through the door centre while still in the room."""
+    goals = np.asarray(sc["goals"], dtype=np.float64)
+    if sc["name"] != "door":
+        return np.linalg.norm(pos - goals, axis=1)
+    door = np.array([DOOR_X, 0.0])
+    via = np.linalg.norm(pos - door, axis=1) + np.linalg.norm(door - EXIT)
+    return np.where(pos[:, 1] > 0.0, via, np.linalg.norm(pos - EXIT, axis=1))
+
+
+def quality(sc: dict, c: Crowd) -> dict:
+    """Overlapping pairs, agents inside walls (off the walkable map) and mean progress (m)."""
+    pos = c._pos
+    pairs = cKDTree(pos).query_pairs(2 * sc["radius"] * 0.9, output_type="ndarray")
+    prog = goal_distance(sc, np.asarray(sc["positions"], float)) - goal_distance(sc, pos)
+    return {"overlaps": int(len(pairs)), "inside_walls": int((~c.nav.is_walkable(pos)).sum()),
+            "progress_m": float(prog.mean()),
+            "progress_ideal_m": sc["speed"] * sc["dt"] * (sc["warmup"] + sc["steps"])}
+
+
+def run(sc: dict, cell: float = 0.25) -> tuple[Crowd, list[float]]:
+    """Warm up, then time each measured step (s)."""
+    c = crowd_for(sc, cell)
     c.step(int(sc["warmup"]))
     times = []
     for _ in range(int(sc["steps"])):
         t = time.perf_counter()
         c.step()
         times.append(time.perf_counter() - t)
+    return c, times
+
+
+def bench(name: str, n: int, steps: int = 30, cell: float = 0.25) -> dict:
+    """One timed run: median s/step, agent-steps/s and the quality figures."""
+    sc = make_scenario(name, n, steps=steps)
+    c, times = run(sc, cell)
+    med = statistics.median(times)
+    return {"scenario": name, "agents": n, "steps": len(times), "step_s_median": med,
+            "agent_steps_per_s": n / med, **quality(sc, c)}
+
+
+def run_scenario(path: str, cell: float = 0.25) -> dict:
+    """The harness protocol: run a scenario JSON file, answer step_times and final_positions."""
+    with open(path) as fh:
+        sc = json.load(fh)
+    c, times = run(sc, cell)
     return {"step_times": times, "final_positions": c.positions().tolist(),
-            "note": f"hyosan crowd, {nx}x{ny} cells of {cell} m"}
+            "note": f"hyosan crowd, {c.nav.shape[1]}x{c.nav.shape[0]} cells of {cell} m"}
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--agents", type=int, nargs="+", default=[2000, 10000])
-    ap.add_argument("--steps", type=int, default=50)
-    ap.add_argument("--grid", type=int, default=800)
-    ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--scenario", help="run one shared-bench scenario JSON file instead")
+    ap.add_argument("--name", choices=SCENARIOS, default="plaza")
+    ap.add_argument("--agents", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--scenario", help="run one harness scenario JSON file instead")
     a = ap.parse_args(argv)
     if a.scenario:
         print(json.dumps(run_scenario(a.scenario)))
         return
-    t = time.perf_counter()
-    nav = synthetic_ground(a.grid)
-    nav_s = time.perf_counter() - t
-    ff = time_flow_field(nav)
-    res = {"grid": list(nav.shape), "cell_m": nav.cell, "nav_build_s": nav_s,
-           "flow_field_s_median": statistics.median(ff), "flow_field_s": ff,
-           "runs": [time_steps(nav, n, a.steps) for n in a.agents]}
-    if a.json:
-        print(json.dumps(res))
-        return
-    print(f"grid {nav.shape[1]}x{nav.shape[0]} cells of {nav.cell} m; "
-          f"nav grid + wall field {nav_s * 1e3:.0f} ms")
-    print(f"flow field build: median {res['flow_field_s_median'] * 1e3:.1f} ms "
-          f"({', '.join(f'{x * 1e3:.0f}' for x in ff)})")
-    for r in res["runs"]:
-        print(f"{r['agents']:>7} agents: step median {r['step_s_median'] * 1e3:.2f} ms "
-              f"(min {r['step_s_min'] * 1e3:.2f}, max {r['step_s_max'] * 1e3:.2f}; "
-              f"{r['steps']} steps after warm-up), spawn {r['spawn_s'] * 1e3:.0f} ms")
+    for n in a.agents:
+        print(json.dumps(bench(a.name, n, a.steps)))
 
 
 if __name__ == "__main__":
