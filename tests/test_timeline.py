@@ -96,12 +96,12 @@ def test_easing_and_catmull_rom_basics():
 @pytest.mark.parametrize("edit, expected", [
     (("time_of_day = \"night\"", "time_of_day = \"noon\""), "scene.time_of_day: 'noon'"),
     (("duration = 10", "duration = \"long\""), "scene.duration: 'long' is not"),
-    (("fov = 40", "fov = 400"), "shot[0].key[1].fov: 400.0"),
-    (("t = 4", "t = 7"), "shot[0].key: key times [0.0, 7.0, 6.0] must strictly increase"),
+    (("fov = 40", "fov = 400"), "shot[0].key[1].fov: 400 is not allowed"),
+    (("t = 4", "t = 7"), "shot[0].key[2].t: key times [0.0, 7.0, 6.0] must strictly increase"),
     (("ease = \"linear\"", "ease = \"bouncy\""), "shot[0].key[1].ease: 'bouncy'"),
-    (("pos = [10, -30, 30]", "pos = [10, -30]"), "shot[0].key[1].pos: [10, -30] is not three"),
+    (("pos = [10, -30, 30]", "pos = [10, -30]"), "shot[0].key[1].pos: [10, -30] is not allowed (expected three"),
     (("seed = 3", "seed = 3\nsped = 2"), "scene.sped: unknown key"),
-    (("start = 6.5", "start = 12"), "shot[1].start: 12.0"),
+    (("start = 6.5", "start = 12"), "shot[1].start: 12.0 is past the end"),
 ])
 def test_errors_name_file_key_and_value(tmp_path, edit, expected):
     path = write(tmp_path, SCENE.replace(*edit))

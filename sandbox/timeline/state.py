@@ -27,6 +27,7 @@ class Strike:
     t0: float
     yield_: float = 1.0
     seed: int = 0
+    kind: str = "bomb"   # "bomb" (falls, fireball on the ground) or "missile" (streak, then blast)
 
     def age(self, t: float) -> float:
         return t - self.t0
@@ -79,7 +80,8 @@ class Caption:
 
 @dataclass(frozen=True)
 class SceneState:
-    time_of_day: str = "day"
+    time_of_day: str = "day"                 # the nearer end of light_blend
+    light_blend: tuple[str, str, float] = ("day", "day", 0.0)  # (from, to, f 0..1) lighting change
     weather: str = "clear"
     burnt: float = 0.0                       # 0 intact .. 1 fully scorched
     strikes: tuple[Strike, ...] = field(default=())
@@ -88,3 +90,13 @@ class SceneState:
     actors: tuple[Actor, ...] = field(default=())
     captions: tuple[Caption, ...] = field(default=())
     shake: np.ndarray = field(default_factory=lambda: np.zeros(3))  # camera offset, metres
+
+
+@dataclass(frozen=True)
+class CrowdEvent:
+    """A moment the crowd must react to once: kind "sound" (item: Sound), "strike"
+    (Strike), "fire" (Fire at ignition) or "fire_out" (Fire with the radius it reached)."""
+
+    t: float
+    kind: str
+    item: Sound | Strike | Fire
