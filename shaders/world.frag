@@ -1,6 +1,10 @@
 #version 330
-// Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure.
+// Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure,
+// plus up to FX_MAX_LIGHTS unshadowed point lights (explosion flashes, fires) and the
+// burnt material state (scorch, soot streaks above windows, broken glass).
 #include "common.glsl"
+#include "fx_noise.glsl"
+#include "fx_world.glsl"
 
 uniform struct p3d_LightSourceParameters {
     vec4 color;
@@ -16,6 +20,7 @@ in vec3 v_view_pos;
 in vec3 v_view_normal;
 in vec4 v_color;
 in vec3 v_model_pos;
+in vec3 v_world_pos;
 
 out vec4 o_color;
 
@@ -39,20 +44,29 @@ void main() {
     vec3 vn = normalize(v_view_normal);
     if (!gl_FrontFacing) vn = -vn;
     vec3 albedo = srgb_to_linear(v_color.rgb);
+    bool glass = v_color.a < 0.98;
+    float broken = 0.0;
+    if (u_burnt > 0.0) {
+        broken = glass ? fx_broken_window(v_model_pos) : 0.0;
+        albedo = fx_burn(albedo, v_world_pos, n, glass);
+    }
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl, 0.0, 1.0);
     float shadow = direct > 0.0 ? sun_shadow(v_view_pos, vn, direct) : 0.0;
     // sun below horizon -> no direct light
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
-    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above
+               + fx_point_lights(v_world_pos, n);
     vec3 c = albedo * light;
     // glass (vertex alpha < 0.98) glows warmly at night when u_emissive_windows > 0;
     // a hash of the window's position in the model lights only some of them
-    if (v_color.a < 0.98 && u_emissive_windows > 0.0) {
+    if (glass && u_emissive_windows > 0.0 && broken < 0.5) {
         vec3 cell = floor(v_model_pos / vec3(4.0, 4.0, 3.6));
         float lit = step(0.72, fract(sin(dot(cell, vec3(12.99, 78.23, 37.71))) * 43758.55));
         c += vec3(1.0, 0.72, 0.38) * u_emissive_windows * (0.05 + 0.6 * lit);
     }
+    // a broken pane shows the dark, burnt-out room behind it
+    c = mix(c, albedo * 0.02, broken);
     c = apply_fog(c, length(v_view_pos));
     o_color = vec4(tonemap(c), 1.0);
 }

@@ -22,6 +22,7 @@ out vec3 v_view_pos;
 out vec3 v_view_normal;
 out vec4 v_color;
 out vec3 v_model_pos;
+out vec3 v_world_pos;
 
 void main() {
     vec4 world;
@@ -50,4 +51,5 @@ void main() {
     v_world_normal = nworld;
     v_color = p3d_Color;
     v_model_pos = p3d_Vertex.xyz;
+    v_world_pos = world.xyz;
 }

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 from panda3d.core import (BitMask32, ColorWriteAttrib,
-                          DirectionalLight, GeomEnums, LMatrix4f, NodePath,
-                          OmniBoundingVolume, Point3, RenderState, ShaderAttrib, Texture,
-                          Vec3)
+                          DirectionalLight, GeomEnums, LMatrix4f, LVecBase3f, NodePath,
+                          OmniBoundingVolume, Point3, PTA_LVecBase4f, RenderState,
+                          ShaderAttrib, Texture, Vec3)
 
 from sandbox.view import lighting, shaders
 from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
@@ -22,6 +22,11 @@ SHADOW_MASK = BitMask32.bit(1)
 SHADOW_SIZE = 2048
 GLOWING_PARTS = ("school", "gym", "city")  # parts whose glass (alpha < 0.98) glows at night
 SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
+MAX_POINT_LIGHTS = 8  # shaders/fx_world.glsl FX_MAX_LIGHTS must agree
+BURNABLE_PARTS = ("school", "gym", "glass")  # parts the burnt material state applies to
+HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at full haze
+HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
+HAZE_SUN = 0.35       # the sun's remaining fraction through full haze
 
 
 def fullscreen_triangle() -> NodePath:
@@ -73,6 +78,9 @@ class Stage:
         self.root.set_shader_input("u_time", 0.0)
         self.root.set_shader_input("u_shadow_texel", 1.0 / SHADOW_SIZE)
         self.root.set_shader_input("u_emissive_windows", 0.0)
+        self.root.set_shader_input("u_burnt", 0.0)
+        self.haze = 0.0
+        self.set_point_lights(np.zeros((0, 7)))
 
         # --- world parts -------------------------------------------------------------
         self.parts: dict[str, NodePath] = {}
@@ -157,6 +165,7 @@ class Stage:
         tod = self.presets[name]
         self.time_of_day = name
         lighting.apply(self.root, tod)
+        self._apply_haze()
         glow = 1.0 if tod.sun_intensity < 1.0 else 0.0
         for pname, pnode in self.parts.items():
             # only buildings' glass lights up at night (fences etc. may be translucent too)
@@ -167,6 +176,45 @@ class Stage:
         self.sun_np.set_pos(*(self.shadow_center + d * 500.0))
         self.sun_np.look_at(Point3(*self.shadow_center), Vec3(0, 0, 1) if abs(d[2]) < 0.99
                             else Vec3(0, 1, 0))
+
+    def set_burnt(self, f: float) -> None:
+        """Burnt material state of the school, gym and their glass: 0 intact .. 1 fully
+        scorched (soot, charred patches, broken panes; shaders/fx_world.glsl)."""
+        f = float(np.clip(f, 0.0, 1.0))
+        for pname, pnode in self.parts.items():
+            if pname in BURNABLE_PARTS:
+                pnode.set_shader_input("u_burnt", f)
+
+    def set_point_lights(self, lights: np.ndarray) -> None:
+        """Unshadowed point lights for the world shader: (n, 7) rows (x, y, z, radius m,
+        r, g, b linear colour x intensity); the first MAX_POINT_LIGHTS rows are used."""
+        lights = np.asarray(lights, np.float32).reshape(-1, 7)[:MAX_POINT_LIGHTS]
+        packed = np.zeros((2 * MAX_POINT_LIGHTS, 4), np.float32)
+        packed[0:2 * len(lights):2] = lights[:, :4]
+        packed[1:2 * len(lights):2, :3] = lights[:, 4:]
+        pta = PTA_LVecBase4f.empty_array(2 * MAX_POINT_LIGHTS)
+        np.frombuffer(pta, np.float32)[:] = packed.reshape(-1)
+        self.root.set_shader_input("u_point_lights", pta)
+        self.root.set_shader_input("u_point_count", float(len(lights)))
+
+    def set_haze(self, amount: float) -> None:
+        """Smoke haze 0..1 over the current time of day: thicker grey-brown fog, a sky
+        darkened toward the smoke colour and a dimmer sun."""
+        self.haze = float(np.clip(amount, 0.0, 1.0))
+        self._apply_haze()
+
+    def _apply_haze(self) -> None:
+        inputs = lighting.shader_inputs(self.presets[self.time_of_day])
+        h = self.haze
+        smoke = np.power(HAZE_COLOR, 2.2)
+        light = np.asarray(inputs["u_sky_ambient"]).mean() + 0.05  # darker smoke at night
+        smoke_lit = smoke * min(1.0, light * 2.0)
+        for key in ("u_fog_color", "u_sky_zenith", "u_sky_horizon"):
+            c = np.asarray(inputs[key]) * (1.0 - h) + smoke_lit * h
+            self.root.set_shader_input(key, LVecBase3f(*map(float, c)))
+        self.root.set_shader_input("u_fog_density", inputs["u_fog_density"] + HAZE_DENSITY * h)
+        sun = np.asarray(inputs["u_sun_color"]) * (1.0 - (1.0 - HAZE_SUN) * h)
+        self.root.set_shader_input("u_sun_color", LVecBase3f(*map(float, sun)))
 
     def set_time(self, t: float) -> None:
         """Scene time in seconds for the shaders' `u_time` (never wall-clock)."""

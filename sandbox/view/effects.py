@@ -1,0 +1,167 @@
+"""Explosions, fires, weather and the burnt school on a Stage, from a `SceneState`.
+
+`Effects(stage).update(state, t, camera_pos)` is a pure function of (state, t, seed,
+camera): the particles come from `sandbox.view.fx_emitters` (closed-form in each
+emitter's age, seeded tables), so rendering frame t after any other frame gives the same
+pixels as rendering it alone. Particles are instanced quads (one Geom, one draw call per
+blend mode) shaded procedurally by `shaders/fx_particles.frag`: smoke, debris, snow and
+the shock ring and the (optically thick) fireball alpha-blended and sorted back to
+front in numpy; flames, sparks and glows additive. Both depth-test against the world and horde and write no
+depth, draw after the horde (fixed bin) and stay out of the sun's shadow pass.
+Flashes and fires also light the world through `Stage.set_point_lights`; "smoke"
+weather thickens the haze (`Stage.set_haze`) and `state.burnt` sets the school's
+burnt material (`Stage.set_burnt`).
+
+Place the camera (`Stage.set_camera`) before `update`: the quads face it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from panda3d.core import ColorBlendAttrib, OmniBoundingVolume
+
+from sandbox.config import ParamSet
+from sandbox.view import fx_emitters as fx
+from sandbox.view import shaders
+from sandbox.view.geom import geom_node, make_geom
+from sandbox.view.stage import MAX_POINT_LIGHTS, SHADOW_MASK, instance_buffer
+
+TEXELS = 3           # per instance: (pos, size), (rgba), (kind, seed, param, spin)
+BIN_SORT = 50        # fixed-bin order: after the horde (10)
+
+
+def _quad():
+    v = np.array([[-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0]], np.float32)
+    n = np.tile([0, 0, 1], (4, 1)).astype(np.float32)
+    c = np.full((4, 4), 255, np.uint8)
+    return make_geom(v, n, c, np.array([[0, 1, 2], [0, 2, 3]]))
+
+
+class _Layer:
+    """One instanced quad node with its own blend mode and growing instance buffer."""
+
+    def __init__(self, parent, name: str, shader, additive: bool, sort: int):
+        node = geom_node(name, _quad())
+        node.set_bounds(OmniBoundingVolume())
+        node.set_final(True)
+        self.np = parent.attach_new_node(node)
+        self.np.set_shader(shader, 20)
+        self.np.set_bin("fixed", sort)
+        self.np.set_depth_write(False)
+        self.np.set_depth_test(True)
+        self.np.set_two_sided(True)
+        self.np.hide(SHADOW_MASK)
+        if additive:
+            blend = ColorBlendAttrib.make(ColorBlendAttrib.M_add, ColorBlendAttrib.O_one,
+                                          ColorBlendAttrib.O_one)
+        else:
+            blend = ColorBlendAttrib.make(ColorBlendAttrib.M_add,
+                                          ColorBlendAttrib.O_incoming_alpha,
+                                          ColorBlendAttrib.O_one_minus_incoming_alpha)
+        self.np.set_attrib(blend)
+        self.name = name
+        self.capacity = 0
+        self.count = 0
+        self._alloc(256)
+
+    def _alloc(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.tex = instance_buffer(TEXELS * capacity, f"{self.name}-instances")
+        self.np.set_shader_input("u_instances", self.tex)
+
+    def write(self, b: fx.Batch) -> None:
+        n = len(b)
+        if n > self.capacity:
+            self._alloc(max(n, int(self.capacity * 1.5)))
+        self.count = n
+        if n == 0:  # an instance count of 0 would draw one uninstanced copy
+            self.np.hide()
+            return
+        buf = np.frombuffer(self.tex.modify_ram_image(), np.float32).reshape(-1, TEXELS, 4)
+        buf[:n, 0, :3] = b.pos
+        buf[:n, 0, 3] = b.size
+        buf[:n, 1] = b.color
+        buf[:n, 2, 0] = b.kind
+        buf[:n, 2, 1] = b.seed
+        buf[:n, 2, 2] = b.param
+        buf[:n, 2, 3] = b.spin
+        self.np.set_instance_count(n)
+        self.np.show()
+
+
+class Effects:
+    """Draws a SceneState's strikes, fires, weather and burnt state on `stage`.
+
+    seed: the scene seed (each strike/fire also has its own); params: overrides of
+    `fx_emitters.PARAMS` by name (wind, debris and smoke puff counts, snowflakes).
+    """
+
+    def __init__(self, stage, seed: int = 0, params: dict | None = None):
+        self.stage = stage
+        self.seed = int(seed)
+        self.params = ParamSet(fx.PARAMS, params, "effects")
+        self.root = stage.root.attach_new_node("effects")
+        self.shaders = [shaders.load("fx_particles.vert", "fx_particles.frag"),
+                        shaders.load("fx_particles.vert", "fx_particles.frag", {"ADDITIVE": 1})]
+        self.alpha = _Layer(self.root, "fx-alpha", self.shaders[0], False, BIN_SORT)
+        self.additive = _Layer(self.root, "fx-additive", self.shaders[1], True, BIN_SORT + 1)
+        self.root.set_shader_input("u_fx_time", 0.0)
+        self.root.set_shader_input("u_cam_right", (1.0, 0.0, 0.0))
+        self.root.set_shader_input("u_cam_up", (0.0, 0.0, 1.0))
+        self.lights = np.zeros((0, 7))
+
+    def update(self, state, t: float, camera_pos) -> None:
+        """Build this frame's particles and lights from `state` at scene time `t`
+        (seconds); camera_pos (3,) metres centres the snow volume and orders the sort."""
+        t = float(t)
+        cam = np.asarray(camera_pos, np.float64).reshape(3)
+        mat = np.array(self.stage.base.camera.get_mat(self.stage.base.render),
+                       np.float64).reshape(4, 4)
+        right, fwd, up = mat[0, :3], mat[1, :3], mat[2, :3]
+        right, fwd, up = (v / max(np.linalg.norm(v), 1e-9) for v in (right, fwd, up))
+        self.root.set_shader_input("u_fx_time", t)
+        self.root.set_shader_input("u_cam_right", tuple(map(float, right)))
+        self.root.set_shader_input("u_cam_up", tuple(map(float, up)))
+
+        batches, lights = [], []
+        for strike in state.strikes:
+            b, l = fx.explosion(strike, t, self.params, self.seed)
+            batches += b
+            lights += l
+        for f in state.fires:
+            b, l = fx.fire(f, t, self.params, self.seed)
+            batches += b
+            lights += l
+        if state.weather == "snow":
+            batches.append(fx.snow(t, cam, self.params, self.seed))
+        allp = fx.Batch.join(batches)
+        add = np.isin(allp.kind, fx.ADDITIVE_KINDS)
+        self.additive.write(allp.take(np.flatnonzero(add)))
+        blended = allp.take(np.flatnonzero(~add))
+        depth = (blended.pos - cam) @ fwd
+        self.alpha.write(blended.take(np.argsort(-depth, kind="stable")))
+
+        self.lights = self.pick_lights(lights, cam)
+        self.stage.set_point_lights(self.lights)
+        self.stage.set_haze(1.0 if state.weather == "smoke" else 0.0)
+        self.stage.set_burnt(state.burnt)
+
+    @staticmethod
+    def pick_lights(lights: list, cam: np.ndarray) -> np.ndarray:
+        """The MAX_POINT_LIGHTS lights that matter most here: (n, 7) rows ranked by
+        intensity x radius over distance to the camera (ties keep their order)."""
+        if not lights:
+            return np.zeros((0, 7))
+        rows = np.stack(lights)
+        power = rows[:, 4:].sum(1) * rows[:, 3]
+        dist = np.linalg.norm(rows[:, :3] - cam, axis=1)
+        score = power / (1.0 + dist / rows[:, 3])
+        return rows[np.argsort(-score, kind="stable")[:MAX_POINT_LIGHTS]]
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(alpha-blended, additive) particles drawn this frame."""
+        return self.alpha.count, self.additive.count
+
+    def destroy(self) -> None:
+        self.root.remove_node()

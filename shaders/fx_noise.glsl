@@ -1,0 +1,37 @@
+// Value noise and fbm for the effects (fire, smoke) and the burnt material.
+// Hash-based (no textures), so every effect is a pure function of its inputs.
+float fx_hash21(vec2 p) {
+    p = fract(p * vec2(123.34, 456.21));
+    p += dot(p, p + 45.32);
+    return fract(p.x * p.y);
+}
+
+float fx_noise(vec2 p) {
+    vec2 i = floor(p), f = fract(p);
+    vec2 u = f * f * (3.0 - 2.0 * f);
+    float a = fx_hash21(i), b = fx_hash21(i + vec2(1.0, 0.0));
+    float c = fx_hash21(i + vec2(0.0, 1.0)), d = fx_hash21(i + vec2(1.0, 1.0));
+    return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
+}
+
+// 0..1, `oct` octaves (at most 5) of value noise, each rotated to hide the lattice.
+float fx_fbm(vec2 p, int oct) {
+    const mat2 rot = mat2(1.6, 1.2, -1.2, 1.6);
+    float s = 0.0, a = 0.5, norm = 0.0;
+    for (int i = 0; i < 5; ++i) {
+        if (i >= oct) break;
+        s += a * fx_noise(p);
+        norm += a;
+        p = rot * p + vec2(3.1, 1.7);
+        a *= 0.5;
+    }
+    return s / norm;
+}
+
+// Blackbody-like ramp for heat 0..1: dark red -> orange -> yellow-white (linear light).
+vec3 fx_fire_color(float heat) {
+    heat = clamp(heat, 0.0, 1.0);
+    vec3 c = mix(vec3(0.25, 0.02, 0.0), vec3(1.0, 0.28, 0.03), smoothstep(0.0, 0.45, heat));
+    c = mix(c, vec3(1.0, 0.72, 0.25), smoothstep(0.35, 0.75, heat));
+    return mix(c, vec3(1.0, 0.96, 0.85), smoothstep(0.7, 1.0, heat));
+}
