@@ -30,15 +30,16 @@ IDLE, WANDER, LURED, CHASE, ATTACK, FLEE, TURNING, KNOCKED, DEAD = range(9)
 # Layout of the packed behaviour constants.
 (B_DT, B_CONTACT, B_BITE, B_SIGHT, B_WANDER_SPEED, B_WANDER_MIN, B_WANDER_MAX, B_IDLE_FRAC,
  B_ATTACK_TIME, B_TURN_MIN, B_TURN_MAX, B_HUMAN_SPEED, B_FLEE_SPEED, B_FLEE_RANGE,
- B_WAYPOINT_R, B_FIRE_MARGIN, B_GOAL_R, B_MAX_SPEED) = range(18)
-N_B = 18
+ B_WAYPOINT_R, B_FIRE_MARGIN, B_GOAL_R, B_MAX_SPEED, B_ANY_PREY, B_HAS_GOAL) = range(20)
+N_B = 20
 
 _SALT_WANDER = np.uint64(0x9E3779B97F4A7C15)
 _SALT_TURN = np.uint64(0xD1B54A32D192ED03)
 
 
-def pack_behaviour(p, dt: float) -> np.ndarray:
-    """(N_B,) float64 behaviour constants from a crowd ParamSet and the step `dt` (s)."""
+def pack_behaviour(p, dt: float, any_prey: bool, has_goal: bool) -> np.ndarray:
+    """(N_B,) float64 behaviour constants from a crowd ParamSet, the step `dt` (s), whether
+    any agent can be bitten (else the bite scan is skipped) and whether a goal is set."""
     b = np.zeros(N_B)
     b[B_DT] = dt
     b[B_CONTACT] = 2.0 * p["radius"]
@@ -58,6 +59,8 @@ def pack_behaviour(p, dt: float) -> np.ndarray:
     b[B_FIRE_MARGIN] = p["fire_margin"]
     b[B_GOAL_R] = p["goal_radius"]
     b[B_MAX_SPEED] = p["max_speed"]
+    b[B_ANY_PREY] = float(any_prey)
+    b[B_HAS_GOAL] = float(has_goal)
     return b
 
 
@@ -94,6 +97,22 @@ def _is_active_zombie(kind, state):
 @njit(cache=True)
 def _is_prey(kind, state):
     return kind == HUMAN and state != TURNING and state != DEAD
+
+
+@njit(cache=True)
+def _prey_near(pos, kind, state, order, start, bx, by, gnx, gny, px, py, reach2):
+    """Whether any prey lies within sqrt(reach2) m of (px, py) (3x3 buckets around bx, by)."""
+    for qy in range(max(by - 1, 0), min(by + 2, gny)):
+        for qx in range(max(bx - 1, 0), min(bx + 2, gnx)):
+            q = qy * gnx + qx
+            for m in range(start[q], start[q + 1]):
+                o = order[m]
+                if _is_prey(kind[o], state[o]):
+                    dx = px - pos[o, 0]
+                    dy = py - pos[o, 1]
+                    if dx * dx + dy * dy <= reach2:
+                        return True
+    return False
 
 
 @njit(cache=True)
@@ -223,17 +242,8 @@ def decide(pos, kind, state, timer, wdir, seed, count, pref_speed, route_cur, ro
                 o_timer[a] = t
                 continue
             # bite: prey (or a scripted human) in reach
-            biting = False
-            for qy in range(max(by - 1, 0), min(by + 2, gny)):
-                for qx in range(max(bx - 1, 0), min(bx + 2, gnx)):
-                    q = qy * gnx + qx
-                    for m in range(start[q], start[q + 1]):
-                        o = order[m]
-                        if _is_prey(kind[o], state[o]):
-                            dx = px - pos[o, 0]
-                            dy = py - pos[o, 1]
-                            if dx * dx + dy * dy <= bite2:
-                                biting = True
+            biting = b[B_ANY_PREY] > 0.0 and _prey_near(pos, kind, state, order, start, bx, by,
+                                                       gnx, gny, px, py, bite2)
             if not biting and ntarget > 0:
                 for m in range(ntarget):
                     dx = px - tpos[m, 0]
@@ -323,7 +333,7 @@ def decide(pos, kind, state, timer, wdir, seed, count, pref_speed, route_cur, ro
             o_state[a] = WANDER if not zombie else LURED
             o_timer[a] = 0.0
             continue
-        dg = _sample(gdist, ox, oy, cell, px, py)
+        dg = _sample(gdist, ox, oy, cell, px, py) if b[B_HAS_GOAL] > 0.0 else np.inf
         if np.isfinite(dg):
             if goal_r > 0.0 and dg < goal_r:
                 cruise *= dg / goal_r

@@ -386,10 +386,9 @@ class Crowd:
             self._sound_key = key
         return self._sound_fields
 
-    def _chase_targets(self, sight: float):
-        """Positions (t, 2) of what zombies may chase (own humans able to run, then the
-        scripted ones), and their bucket sort (bucket side >= sight)."""
-        prey = (self._kind == bh.HUMAN) & (self._state != bh.TURNING) & (self._state != DEAD)
+    def _chase_targets(self, prey: np.ndarray, sight: float):
+        """Positions (t, 2) of what zombies may chase (own humans able to run, `prey` (n,)
+        bool, then the scripted ones), and their bucket sort (bucket side >= sight)."""
         tpos = np.concatenate([self._pos[prey], self._visible])
         size = max(sight, 1.0)
         ny, nx = self.nav.shape
@@ -415,48 +414,72 @@ class Crowd:
         for _ in range(int(n)):
             self._land_strikes()
             self._update_field()
-            sdist, sdx, sdy, sreach = self._update_sounds()
             reach = self._reach()
             if self._sgrid is None or self._sgrid.size != reach:
                 ny, nx = nav.shape
                 self._sgrid = SpatialGrid(nav.origin, (nx * nav.cell, ny * nav.cell), reach)
             if self.n:
-                check_params(p)
-                g = self._sgrid
-                order, start = g.build(self._pos)
-                ox, oy = float(nav.origin[0]), float(nav.origin[1])
-                b = pack_behaviour(p, self.dt)
-                tpos, torder, tstart, tg = self._chase_targets(b[bh.B_SIGHT])
-                pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank)
-                n_ = self.n
-                kind = np.empty(n_, np.uint8)
-                state = np.empty(n_, np.uint8)
-                timer = np.empty(n_)
-                wdir = np.empty(n_)
-                count = np.empty(n_, np.int64)
-                route = np.empty(n_, np.int64)
-                pv = np.empty((n_, 2))
-                decide(self._pos, self._kind, self._state, self._timer, self._wdir, self._aseed,
-                       self._count, pref, self._route_cur, self._route_end, self._wp,
-                       self._target, order, start, g.origin[0], g.origin[1], g.size, g.nx, g.ny,
-                       self._walk, ox, oy, nav.cell, self._dirx, self._diry, self._dist,
-                       sdist, sdx, sdy, sreach, tpos, torder, tstart, tg.origin[0],
-                       tg.origin[1], tg.size, tg.nx, tg.ny, self._fires, b,
-                       kind, state, timer, wdir, count, route, pv)
-                self._kind, self._state, self._timer = kind, state, timer
-                self._wdir, self._count, self._route_cur = wdir, count, route
-                k = pack_params(p, self.dt, reach)
-                new_vel = np.empty_like(self._vel)
-                compute_velocities(self._pos, self._vel, pv, self._state != DEAD, order, start,
-                                   g.origin[0], g.origin[1], g.size, g.nx, g.ny,
-                                   self._walk, ox, oy, nav.cell, nav.wall_sdf, self._wgx,
-                                   self._wgy, k, new_vel)
-                tau = p["heading_smoothing"]
-                alpha = 1.0 if tau <= 0.0 else 1.0 - math.exp(-self.dt / tau)
-                self._vel = new_vel
-                integrate(self._pos, self._vel, self._heading, self._phase, self._walk,
-                          ox, oy, nav.cell, self.dt, alpha, p["stride_length"])
+                self._advance(reach)
             self.steps += 1
+
+    def _advance(self, reach: float) -> None:
+        """One step of behaviour, steering and motion for all agents.
+
+        The kernels run on copies gathered in spatial-grid order (agents of one bucket
+        side by side in memory, so neighbour reads stay in cache) and the results are
+        scattered back by id. Neighbour sums run in the same sequence either way, so the
+        gather changes the speed, never the numbers.
+        """
+        p = self.params
+        nav = self.nav
+        check_params(p)
+        g = self._sgrid
+        order, start = g.build(self._pos)
+        n = self.n
+        ident = np.arange(n, dtype=np.int64)
+        inv = np.empty(n, np.int64)
+        inv[order] = ident
+        tgt = self._target[order]
+        tgt = np.where(tgt >= 0, inv[np.maximum(tgt, 0)], -1)
+        ox, oy = float(nav.origin[0]), float(nav.origin[1])
+        prey = (self._kind == bh.HUMAN) & (self._state != bh.TURNING) & (self._state != DEAD)
+        b = pack_behaviour(p, self.dt, bool(prey.any()), self._goal_cells is not None)
+        sdist, sdx, sdy, sreach = self._update_sounds()
+        tpos, torder, tstart, tg = self._chase_targets(prey, b[bh.B_SIGHT])
+        pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank[order])
+        pos = self._pos[order]
+        vel = self._vel[order]
+        state0 = self._state[order]
+        kind = np.empty(n, np.uint8)
+        state = np.empty(n, np.uint8)
+        timer = np.empty(n)
+        wdir = np.empty(n)
+        count = np.empty(n, np.int64)
+        route = np.empty(n, np.int64)
+        pv = np.empty((n, 2))
+        decide(pos, self._kind[order], state0, self._timer[order], self._wdir[order],
+               self._aseed[order], self._count[order], pref, self._route_cur[order],
+               self._route_end[order], self._wp, tgt, ident, start, g.origin[0], g.origin[1],
+               g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, self._dirx, self._diry,
+               self._dist, sdist, sdx, sdy, sreach, tpos, torder, tstart, tg.origin[0],
+               tg.origin[1], tg.size, tg.nx, tg.ny, self._fires, b,
+               kind, state, timer, wdir, count, route, pv)
+        k = pack_params(p, self.dt, reach)
+        new_vel = np.empty_like(vel)
+        compute_velocities(pos, vel, pv, state != DEAD, ident, start, g.origin[0], g.origin[1],
+                           g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, nav.wall_sdf,
+                           self._wgx, self._wgy, k, new_vel)
+        tau = p["heading_smoothing"]
+        alpha = 1.0 if tau <= 0.0 else 1.0 - math.exp(-self.dt / tau)
+        heading = self._heading[order]
+        phase = self._phase[order]
+        integrate(pos, new_vel, heading, phase, self._walk, ox, oy, nav.cell, self.dt, alpha,
+                  p["stride_length"])
+        for name, value in (("_pos", pos), ("_vel", new_vel), ("_heading", heading),
+                            ("_phase", phase), ("_kind", kind), ("_state", state),
+                            ("_timer", timer), ("_wdir", wdir), ("_count", count),
+                            ("_route_cur", route)):
+            getattr(self, name)[order] = value
 
     # -- bulk getters -----------------------------------------------------------
     def positions(self) -> np.ndarray:

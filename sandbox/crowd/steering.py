@@ -58,6 +58,7 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
     (see neighbours.SpatialGrid). sdf, wgx, wgy: wall signed distance and gradient.
     """
     n = pos.shape[0]
+    ny, nx = walk.shape
     r = k[K_RADIUS]
     max_speed = k[K_MAX_SPEED]
     max_accel = k[K_MAX_ACCEL]
@@ -138,8 +139,13 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
                                     else:
                                         ax += f * nxd
                                         ay += f * nyd
-        # -- walls: push out along the wall-distance gradient
-        clear = sample_bilinear(sdf, ox, oy, cell, px, py) - r
+        # -- walls: push out along the wall-distance gradient (bilinear sdf differs from
+        # the nearest cell's value by less than a cell: skip the sampling when far)
+        ci = min(max(int((px - ox) / cell), 0), nx - 1)
+        cj = min(max(int((py - oy) / cell), 0), ny - 1)
+        clear = sdf[cj, ci] - r
+        if clear < margin + cell:
+            clear = sample_bilinear(sdf, ox, oy, cell, px, py) - r
         if clear < margin:
             gx = sample_bilinear(wgx, ox, oy, cell, px, py)
             gy = sample_bilinear(wgy, ox, oy, cell, px, py)
