@@ -314,3 +314,20 @@ def test_cli_check_and_schema(tmp_path):
     assert f"{bad}:17: event[0].type: 'explosion'" in r.stderr and "Traceback" not in r.stderr
     r = run("schema")
     assert r.returncode == 0 and json.loads(r.stdout) == scene_schema()
+
+
+def test_readme_example_is_a_valid_scene(tmp_path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Scene files", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("include = ")
+    for name in ("aborted_rescue.toml", "escape.toml"):
+        write(tmp_path, name, part(5))
+    film = load_scene(write(tmp_path, "readme.toml", example))
+    check_scene(film, ANCHORS)
+    assert film.duration == 40 and len(film.segments) == 3
+    assert {e.type for e in film.events} >= {"sound", "drone", "helicopter", "strike", "fire",
+                                            "action", "lighting", "caption"}
+    spec = Sequence(film, ANCHORS).evaluate(10 + 13)   # the own part's t = 13: Nam-ra mid-fall
+    namra = next(a for a in spec.state.actors if a.name == "namra")
+    assert namra.action == "fall" and namra.pos[2] < ANCHORS["roof_edge"][2]

@@ -27,8 +27,8 @@ from sandbox.timeline.state import (Actor, Caption, CrowdEvent, Fire, SceneState
 
 STRIKE_LIFETIME = Param("strike_lifetime", 30.0, 1, 300, "s", "how long a strike stays in "
                         "the state (smoke, debris) after impact")
-STRIKE_SHAKE = Param("strike_shake", 0.6, 0, 5, "m", "camera jolt of a yield-1 strike at 0 m")
-SHAKE_FALLOFF = Param("shake_falloff", 80.0, 1, 2000, "m", "distance at which a strike's "
+STRIKE_SHAKE = Param("strike_shake", 0.25, 0, 5, "m", "camera jolt of a yield-1 strike at 0 m")
+SHAKE_FALLOFF = Param("shake_falloff", 60.0, 1, 2000, "m", "distance at which a strike's "
                       "jolt has halved")
 SHAKE_DECAY = Param("shake_decay", 0.5, 0.05, 5, "s", "e-folding time of a strike's jolt")
 SHOCK_SPEED = Param("shock_speed", 340.0, 50, 2000, "m/s", "the jolt arrives after d / speed")
