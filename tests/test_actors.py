@@ -252,3 +252,34 @@ def test_helicopter_rotor_turns_with_time(scene):
     actors.update([parked], 0.2)
     assert rotor.get_h() == 0.0
     actors.update([], 0.0)
+
+
+def _pixel(base, world_point):
+    """(row, col) of a world point (3,) in the main camera's image."""
+    from panda3d.core import Point2, Point3
+    p = base.cam.get_relative_point(base.render, Point3(*map(float, world_point)))
+    s = Point2()
+    assert base.cam.node().get_lens().project(p, s)
+    return int(round((1 - (s[1] + 1) / 2) * H)), int(round((s[0] + 1) / 2 * W))
+
+
+def test_figures_cast_shadows(scene):
+    stage, actors, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_camera(SPOT + (0, -0.5, 9.0), SPOT + (0, 0, 0), 40)
+    actors.update([], 0.0)
+    empty = grab.grab().astype(float)
+    actors.update([_actor("suhyeok", "student", SPOT)], 0.0)
+    full = grab.grab().astype(float)
+    sun = stage.presets["day"].sun_dir.astype(float)
+    away = -sun[:2] / np.linalg.norm(sun[:2])
+    # the ground 1.2 m from the feet, away from the sun: in the figure's shadow
+    r, c = _pixel(stage.base, SPOT + (*(away * 1.2), 0.0))
+    ground = (slice(r - 2, r + 3), slice(c - 2, c + 3))
+    assert full[ground].mean() < 0.8 * empty[ground].mean(), (full[ground].mean(),
+                                                              empty[ground].mean())
+    # and not toward the sun
+    r, c = _pixel(stage.base, SPOT + (*(-away * 1.2), 0.0))
+    lit = (slice(r - 2, r + 3), slice(c - 2, c + 3))
+    assert abs(full[lit].mean() - empty[lit].mean()) < 4
+    actors.update([], 0.0)

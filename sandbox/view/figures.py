@@ -233,8 +233,8 @@ def _head_parts(look: Look) -> list[Mesh]:
                          (x0 + 0.47 * h, y + 0.06 * h, 0.92 * h), (30, 24, 22)))
     hair = look.hair
     style = look.hair_style
-    cap_lo = 0.78 if style != "buzz" else 0.9
-    grow = 1.0 if style == "buzz" else 1.1
+    cap_lo = 0.78 if style != "buzz" else 0.86
+    grow = 1.05 if style == "buzz" else 1.1
     sel = zs >= cap_lo * h - 1e-9
     cz = np.concatenate([[cap_lo * h], zs[sel][1:] if zs[sel][0] == cap_lo * h else zs[sel]])
     cx = np.interp(cz, zs, rx) * grow
@@ -389,7 +389,7 @@ def figure_meshes(look: Look) -> list[Mesh]:
 @dataclass(frozen=True)
 class Pose:
     """root (3,) metres: the pelvis's offset from its rest place; angles (J, 3) radians
-    (rx, ry, rz) per joint; root_rot (3,) the pelvis's own (rx, ry, rz) is angles[0]."""
+    (rx, ry, rz) per joint of `JOINTS` (row 0 turns the whole body about the pelvis)."""
 
     root: np.ndarray
     angles: np.ndarray

@@ -114,7 +114,7 @@ def helicopter() -> Vehicle:
     hub = loft([[0, 0, -0.12], [0, 0, 0.12]], 0.35, 0.35, DARK, 8)
     main = Spinner("rotor", merge([hub, _blades(4, 8.0, 0.52, (46, 48, 44))]),
                    np.array([0.3, 0.0, 3.6]), "z", ROTOR_RATE.default,
-                   _disc(8.0, (70, 72, 66), 70))
+                   _disc(8.0, (70, 72, 66), 52))
     tail_blades = _blades(4, 1.5, 0.22, (46, 48, 44)).transformed(matrix(rot_x(np.pi / 2)))
     tail_disc = _disc(1.5, (70, 72, 66), 60, 18).transformed(matrix(rot_x(np.pi / 2)))
     tail = Spinner("tail_rotor", tail_blades, np.array([-11.4, 0.2, 3.3]), "y",
@@ -138,7 +138,8 @@ def jet() -> Vehicle:
                          -0.08, 0.08, grey))
         wing.append(slab([[-6.0, s * 1.0], [-7.8, s * 1.0], [-8.2, s * 3.4], [-7.4, s * 3.4]],
                          -0.05, 0.05, grey))
-        fin = slab([[-4.8, 0.0], [-7.6, 0.0], [-8.0, 3.0], [-6.7, 3.0]], -0.06, 0.06, grey)
+        fin = slab([[-4.8, 0.0], [-7.6, 0.0], [-8.0, s * 3.0], [-6.7, s * 3.0]], -0.06, 0.06,
+                   grey)   # laid along +-Y, then stood up and canted outward
         wing.append(fin.transformed(matrix(rot_x(s * (np.pi / 2 - 0.25)), (0, s * 0.8, 0.4))))
     nozzles, flames = [], []
     for y in (0.6, -0.6):
