@@ -312,6 +312,8 @@ def test_cli_check_and_schema(tmp_path):
     r = run("check", str(EXAMPLE), str(bad))
     assert r.returncode == 2 and f"ok {EXAMPLE}" in r.stdout
     assert f"{bad}:17: event[0].type: 'explosion'" in r.stderr and "Traceback" not in r.stderr
+    r = run("check")   # every scene in scenes/, the data files beside them skipped
+    assert r.returncode == 0 and "ok " in r.stdout and "cast.toml" not in r.stdout + r.stderr
     r = run("schema")
     assert r.returncode == 0 and json.loads(r.stdout) == scene_schema()
 

@@ -441,7 +441,8 @@ def _crowd(r: Reader, c: dict | None) -> CrowdSpec | None:
                      goal=c["goal"])
 
 
-def _is_character(name: str) -> bool:
+def is_character(name: str) -> bool:
+    """Whether a shot target names a scripted character (else a crowd target for the director)."""
     return not name.startswith(EXTERNAL_TARGETS)
 
 
@@ -452,7 +453,7 @@ def _shot(r: Reader, i: int, s: dict, duration: float, cast: dict, seed: int) ->
                       f"from 0 to below the scene's duration {duration:g})")
     for role in ("look_at", "follow"):
         name = s[role]
-        if name is not None and _is_character(name) and name not in cast:
+        if name is not None and is_character(name) and name not in cast:
             raise r.error(f"{where}.{role}", f"unknown character {name!r} (declared: "
                           f"{', '.join(cast) or 'none'}; or horde:centroid, horde:front, agent:ID)")
     keys = tuple(Key(**k) for k in s["key"])
@@ -467,7 +468,7 @@ def _shot(r: Reader, i: int, s: dict, duration: float, cast: dict, seed: int) ->
                       f"(the shot starts at {s['start']:g}, the scene lasts {duration:g} s)")
     for j, k in enumerate(keys):
         for field_, target in (("pos", s["follow"]), ("look_at", s["look_at"])):
-            needs = target is None or not _is_character(target)
+            needs = target is None or not is_character(target)
             if getattr(k, field_) is None and needs:
                 why = "" if target is None else f" (the director aims here until it places {target})"
                 raise r.error(f"{where}.key[{j}].{field_}", f"missing (expected a place{why})")

@@ -20,7 +20,7 @@ from sandbox.config import ConfigError, Param
 from sandbox.rng import stream
 from sandbox.timeline.curves import sample_path
 from sandbox.timeline.motion import Pose, Route, act
-from sandbox.timeline.scene import Event, Scene, Shot, _is_character, check_scene
+from sandbox.timeline.scene import Event, Scene, Shot, is_character, check_scene
 from sandbox.timeline.schema import Place
 from sandbox.timeline.state import (Actor, Caption, CrowdEvent, Fire, SceneState, Sound,
                                     Strike)
@@ -270,7 +270,7 @@ class Sequence:
         seg = self._segment(t)
         actors = {}
         for role in (shot.follow_target, shot.look_target):
-            if role is not None and _is_character(role):
+            if role is not None and is_character(role):
                 actors[role] = self._actor((seg, role), t)
         offset = np.asarray(shot.follow_offset, float)
         if shot.follow_target in actors:
