@@ -57,7 +57,7 @@ void main() {
         float n = fx_fbm(vec2(uv.x * 1.8, y * 2.2 - u_fx_time * 2.6) + so, 3);
         float width = pow(max(1.0 - y, 0.0), 0.7) * (0.35 + 0.65 * smoothstep(0.0, 0.15, y));
         float d = smoothstep(0.0, 0.3, width - abs(uv.x) + (n - 0.5) * 0.7);
-        float heat = (1.05 - y) * (0.55 + 0.7 * n);
+        float heat = (1.0 - y) * (0.4 + 0.65 * n);
         c = fx_fire_color(heat) * v_color.rgb;
         a = d * v_color.a;
     } else if (kind == FX_SPARK || kind == FX_GLOW) {
@@ -76,7 +76,7 @@ void main() {
         // dust thrown out by the shock front: a ragged bright band with a thin trail inside
         float ang = atan(uv.y, uv.x);
         float n = fx_fbm(vec2(ang * 3.0, r * 4.0) + so, 3);
-        float band = exp(-pow((r - 0.86) / 0.07, 2.0)) + 0.25 * smoothstep(0.86, 0.2, r) * step(r, 0.86);
+        float band = exp(-pow((r - 0.86) / 0.09, 2.0)) + 0.25 * smoothstep(0.86, 0.2, r) * step(r, 0.86);
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) * (0.8 + 0.4 * n);
         a = clamp(band * (0.5 + 0.8 * n), 0.0, 1.0) * v_color.a * step(r, 1.0);
     }

@@ -52,7 +52,7 @@ SMOKE_LIFE = (12.0, 22.0)  # s, a smoke puff's lifetime range
 SMOKE_EMIT = 18.0          # s over which a strike feeds its column (densest early)
 STRIKE_LIFE = SMOKE_EMIT + SMOKE_LIFE[1]
 SMOKE_COLOR = np.array([0.20, 0.18, 0.16]) ** 2.2    # dark grey-brown, linear
-DUST_COLOR = np.array([0.62, 0.56, 0.48]) ** 2.2
+DUST_COLOR = np.array([0.88, 0.84, 0.78]) ** 2.2    # the shock front's dust, sunlit
 DEBRIS_COLOR = np.array([0.22, 0.19, 0.16]) ** 2.2
 FIRE_LIGHT = np.array([1.0, 0.52, 0.18])
 FLASH_LIGHT = np.array([1.0, 0.88, 0.7])
@@ -268,7 +268,9 @@ def fire(f, t: float, params, seed: int = 0) -> tuple[list[Batch], list]:
     pos = np.empty((n_flames, 3))
     pos[:, :2] = p0[:2] + tab["flame_xy"] * r + wind[:2] * 0.05 * ph[:, None] * r
     pos[:, 2] = p0[2] + ph * w * 1.6 - 0.1 * r
-    out.append(Batch.make(pos, w, 1.6 + 1.6 * inten, np.sin(np.pi * ph) ** 0.7, FLAME,
+    # overlapping additive tongues: a big fire's many flames share the same brightness
+    out.append(Batch.make(pos, w, (1.0 + inten) * np.sqrt(6.0 / n_flames),
+                          np.sin(np.pi * ph) ** 0.7, FLAME,
                           seeds[:n_flames], 2.0))
     lvl = flicker(t, tab["flicker"])
     # embers: rise, swirl, drift with the wind and die out
