@@ -57,15 +57,16 @@ def test_walls_hold_and_the_room_drains_through_the_door(nav):
     longest = np.hypot(ROOM[1] - ROOM[0], GOAL[1] - ROOM[2])
     bound = longest / (0.5 * p["max_speed"]) + c.n / (2.0 * (DOOR[1] - DOOR[0]))
     steps = int(np.ceil(bound / c.dt))
-    prev = c._pos.copy()
+    prev = c.positions(np.float64).copy()
     for _ in range(steps):
         c.step()
-        assert nav.is_walkable(c._pos).all(), f"agent inside a wall at t={c.time:.2f}s"
+        xy = c.positions(np.float64)
+        assert nav.is_walkable(xy).all(), f"agent inside a wall at t={c.time:.2f}s"
         assert nav.is_walkable(c.positions()).all()
-        moved = np.linalg.norm(c._pos - prev, axis=1) / c.dt
+        moved = np.linalg.norm(xy - prev, axis=1) / c.dt
         assert moved.max() <= p["max_speed"] * (1 + 1e-9)
-        assert np.linalg.norm(c._vel, axis=1).max() <= p["max_speed"] * (1 + 1e-9)
-        prev = c._pos.copy()
+        assert np.linalg.norm(c.velocities(np.float64), axis=1).max() <= p["max_speed"] * (1 + 1e-9)
+        prev = xy
     xy = c.positions()
     outside = xy[:, 1] > ROOM[3] + WALL
     assert outside.mean() >= 0.95, f"{outside.sum()} of {c.n} left the room in {bound:.1f}s"
@@ -84,7 +85,7 @@ def test_hard_constraint_alone_keeps_fast_agents_out_of_walls(nav):
         c.set_goal(goal)
         for _ in range(40):
             c.step()
-            assert nav.is_walkable(c._pos).all()
+            assert nav.is_walkable(c.positions(np.float64)).all()
 
 
 def test_moves_never_tunnel_through_thin_walls(nav):
@@ -140,8 +141,9 @@ def test_outside_the_grid_counts_as_blocked():
     c.spawn(30, (0.0, 0.0), 2.0)
     c.set_goal((50.0, 50.0))  # off the grid: snapped to the nearest walkable cell
     c.step(90)
-    assert nav.is_walkable(c._pos).all()
-    assert (c._pos >= -2.5).all() and (c._pos < 2.5).all()
+    assert nav.is_walkable(c.positions(np.float64)).all()
+    xy = c.positions(np.float64)
+    assert (xy >= -2.5).all() and (xy < 2.5).all()
 
 
 def test_same_seed_same_digest_different_seed_differs(nav):
@@ -158,7 +160,7 @@ def test_same_seed_same_digest_different_seed_differs(nav):
 
 def test_agent_order_does_not_change_the_result(nav):
     a = room_crowd(nav, seed=5, n=50)
-    xy = a._pos.copy()
+    xy = a.positions(np.float64).copy()
     rank = a.speed_rank()
     perm = np.random.default_rng(0).permutation(len(xy))
     b = Crowd(nav, ParamSet(PARAMS), seed=5)
@@ -167,8 +169,8 @@ def test_agent_order_does_not_change_the_result(nav):
     a.step(150)
     b.step(150)
     # agent k of b is agent perm[k] of a, bit for bit
-    assert np.array_equal(a._pos[perm], b._pos)
-    assert np.array_equal(a._vel[perm], b._vel)
+    assert np.array_equal(a.positions(np.float64)[perm], b.positions(np.float64))
+    assert np.array_equal(a.velocities(np.float64)[perm], b.velocities(np.float64))
 
 
 def test_flow_field_points_downhill_and_stays_off_walls(nav):
@@ -220,7 +222,7 @@ def test_spawn_lands_on_walkable_ground_apart(nav):
     c = Crowd(nav, seed=2)
     ids = c.spawn(100, (5.0, 10.0), 5.0)  # disc half over the west wall
     assert list(ids) == list(range(100))
-    xy = c._pos
+    xy = c.positions(np.float64)
     assert nav.is_walkable(xy).all()
     assert (np.linalg.norm(xy - (5.0, 10.0), axis=1) <= 5.0 + 1e-9).all()
     gaps = np.linalg.norm(xy[:, None] - xy[None], axis=2)[np.triu_indices(100, 1)]

@@ -234,7 +234,8 @@ def test_behaviour_is_deterministic_and_order_free(ground):
     assert a.counts()["kind"]["human"] < 8  # bites happened: the digest covers them
     # permuted spawn (grouped by kind, shuffled inside): same per-agent result
     a = mixed(ground, 9)
-    xy, rank, seeds, kinds = a._pos.copy(), a.speed_rank(), a.agent_seeds(), a.kinds()
+    xy, rank = a.positions(np.float64), a.speed_rank()
+    seeds, kinds = a.agent_seeds(), a.kinds()
     perm = np.random.default_rng(1).permutation(a.n)
     b = mixed(ground, 9, perm, seeds, rank, xy, kinds)
     # agent j of b is agent order[j] of a
@@ -243,7 +244,7 @@ def test_behaviour_is_deterministic_and_order_free(ground):
     for c in (a, b):
         c.add_sound((20.0, 0.0), 1.0, 3.0)
         c.step(120)
-    assert np.array_equal(a._pos[order], b._pos)
+    assert np.array_equal(a.positions(np.float64)[order], b.positions(np.float64))
     assert np.array_equal(a.states()[order], b.states())
     assert np.array_equal(a.kinds()[order], b.kinds())
 

@@ -115,7 +115,7 @@ def _bench_school(n: int, steps: int) -> dict:
     params, setup, level, _ = load_preset_setup(preset_path("hyosan_horde"))
     c = setup.build(level, params, agents=n)
     dist = c.flow_field.dist if c.flow_field is not None else None
-    start = c._pos.copy()
+    start = c.positions(np.float64).copy()
     c.step(5)
     times = []
     for _ in range(steps):
@@ -123,7 +123,7 @@ def _bench_school(n: int, steps: int) -> dict:
         c.step()
         times.append(time.perf_counter() - t)
     med = statistics.median(times)
-    pos = c._pos
+    pos = c.positions(np.float64)
     prog = 0.0
     if dist is not None:
         def d(xy):

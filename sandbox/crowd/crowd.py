@@ -7,6 +7,11 @@ the agent's cruising speed is max_speed * (1 - speed_jitter * rank)), kind and
 behaviour state (n,) uint8 (names in `KINDS`, `STATES`), timer (n,) seconds left in
 a timed state, agent seed (n,) uint64 (all per-agent random draws hash it).
 
+Storage is kept in spatial-grid order (re-sorted every step, so agents of one bucket
+sit side by side in memory and the sort is nearly free after the first step); `_ids`
+maps a storage slot to the agent id, `_slot` the id to its slot. Every getter and
+every call taking ids speaks agent ids (spawn order).
+
 Each step: due strikes land; behaviour picks every agent's state and preferred
 velocity; steering turns those into collision-free velocities; all agents move.
 Each phase reads one snapshot (never another agent's updated state).
@@ -79,7 +84,10 @@ class CrowdSnapshot:
                              _frozen(ph.astype(np.float32)), _frozen(kind), _frozen(state))
 
 
-_STALE = object()  # field key meaning "rebuild before the next use"
+_STALE = object()
+# Every per-agent storage array (re-sorted together each step).
+_PER_AGENT = ("_pos", "_vel", "_heading", "_phase", "_rank", "_kind", "_state", "_timer",
+              "_wdir", "_count", "_aseed", "_route_cur", "_route_end", "_target", "_ids")  # field key meaning "rebuild before the next use"
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -135,6 +143,8 @@ class Crowd:
         self._route_end = np.zeros(0, np.int64)
         self._target = np.zeros(0, np.int64)
         self._wp = np.zeros((0, 2))
+        self._ids = np.zeros(0, np.int64)
+        self._slot = np.zeros(0, np.int64)
         self._spawn_rng = stream(self.seed, "crowd.spawn")
         self._trait_rng = stream(self.seed, "crowd.traits")
         self._flows = FlowFieldCache(self.nav, maxsize=16)
@@ -217,19 +227,26 @@ class Crowd:
         self._route_cur = np.concatenate([self._route_cur, np.zeros(m, np.int64)])
         self._route_end = np.concatenate([self._route_end, np.zeros(m, np.int64)])
         self._target = np.concatenate([self._target, np.full(m, -1, np.int64)])
-        return np.arange(first, first + m, dtype=np.int64)
+        new = np.arange(first, first + m, dtype=np.int64)
+        self._ids = np.concatenate([self._ids, new])  # appended: slot == id for new agents
+        self._slot = np.concatenate([self._slot, new])
+        return new
 
-    def _ids(self, ids) -> np.ndarray:
+    def _check_ids(self, ids) -> np.ndarray:
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         if len(ids) and (ids.min() < 0 or ids.max() >= self.n):
             raise ValueError(f"agent ids must lie in [0, {self.n})")
         return ids
 
+    def _by_id(self, a: np.ndarray) -> np.ndarray:
+        """A per-agent storage array reordered by agent id (a copy)."""
+        return a[self._slot]
+
     def set_route(self, ids, waypoints) -> None:
         """Agents `ids` walk through `waypoints` ((k, 2) m shared, or (len(ids), k, 2) one
         route each) in order, straight from one to the next, and stop at the last. A route
         outranks the goal; fleeing, chasing and sounds outrank a route. k = 0 clears."""
-        ids = self._ids(ids)
+        ids = self._check_ids(ids)
         wp = np.asarray(waypoints, dtype=np.float64)
         if wp.ndim == 2:
             wp = np.broadcast_to(wp.reshape(1, -1, 2), (len(ids), len(wp), 2))
@@ -238,16 +255,17 @@ class Crowd:
         k = wp.shape[1]
         first = len(self._wp)
         self._wp = np.concatenate([self._wp, wp.reshape(-1, 2)])
-        self._route_cur[ids] = first + k * np.arange(len(ids))
-        self._route_end[ids] = self._route_cur[ids] + k
+        slots = self._slot[ids]
+        self._route_cur[slots] = first + k * np.arange(len(ids))
+        self._route_end[slots] = self._route_cur[slots] + k
 
     def set_target(self, ids, target_id: int) -> None:
         """Immortal agents `ids` pursue agent `target_id` (-1: stop pursuing)."""
-        ids = self._ids(ids)
+        ids = self._check_ids(ids)
         target_id = int(target_id)
         if target_id != -1:
-            self._ids([target_id])
-        self._target[ids] = target_id
+            self._check_ids([target_id])
+        self._target[self._slot[ids]] = target_id
 
     # -- goal -------------------------------------------------------------------
     def set_goal(self, xy) -> None:
@@ -425,31 +443,30 @@ class Crowd:
     def _advance(self, reach: float) -> None:
         """One step of behaviour, steering and motion for all agents.
 
-        The kernels run on copies gathered in spatial-grid order (agents of one bucket
-        side by side in memory, so neighbour reads stay in cache) and the results are
-        scattered back by id. Neighbour sums run in the same sequence either way, so the
-        gather changes the speed, never the numbers.
+        Storage is first re-sorted into this step's grid order, so the kernels read
+        neighbours from adjacent memory and walk the grid with the identity order.
+        Neighbour sums run in the grid's sequence whatever the storage order, so the
+        re-sort changes the speed, never the numbers.
         """
         p = self.params
         nav = self.nav
         check_params(p)
         g = self._sgrid
         order, start = g.build(self._pos)
+        for name in _PER_AGENT:  # into grid order (nearly sequential after the first step)
+            setattr(self, name, getattr(self, name)[order])
         n = self.n
         ident = np.arange(n, dtype=np.int64)
-        inv = np.empty(n, np.int64)
-        inv[order] = ident
-        tgt = self._target[order]
-        tgt = np.where(tgt >= 0, inv[np.maximum(tgt, 0)], -1)
+        self._slot[self._ids] = ident
+        tgt = self._target  # agent ids -> slots
+        if (tgt >= 0).any():
+            tgt = np.where(tgt >= 0, self._slot[np.maximum(tgt, 0)], -1)
         ox, oy = float(nav.origin[0]), float(nav.origin[1])
         prey = (self._kind == bh.HUMAN) & (self._state != bh.TURNING) & (self._state != DEAD)
         b = pack_behaviour(p, self.dt, bool(prey.any()), self._goal_cells is not None)
         sdist, sdx, sdy, sreach = self._update_sounds()
         tpos, torder, tstart, tg = self._chase_targets(prey, b[bh.B_SIGHT])
-        pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank[order])
-        pos = self._pos[order]
-        vel = self._vel[order]
-        state0 = self._state[order]
+        pref = p["max_speed"] * (1.0 - p["speed_jitter"] * self._rank)
         kind = np.empty(n, np.uint8)
         state = np.empty(n, np.uint8)
         timer = np.empty(n)
@@ -457,66 +474,62 @@ class Crowd:
         count = np.empty(n, np.int64)
         route = np.empty(n, np.int64)
         pv = np.empty((n, 2))
-        decide(pos, self._kind[order], state0, self._timer[order], self._wdir[order],
-               self._aseed[order], self._count[order], pref, self._route_cur[order],
-               self._route_end[order], self._wp, tgt, ident, start, g.origin[0], g.origin[1],
+        decide(self._pos, self._kind, self._state, self._timer, self._wdir,
+               self._aseed, self._count, pref, self._route_cur,
+               self._route_end, self._wp, tgt, ident, start, g.origin[0], g.origin[1],
                g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, self._dirx, self._diry,
                self._dist, sdist, sdx, sdy, sreach, tpos, torder, tstart, tg.origin[0],
                tg.origin[1], tg.size, tg.nx, tg.ny, self._fires, b,
                kind, state, timer, wdir, count, route, pv)
         k = pack_params(p, self.dt, reach)
-        new_vel = np.empty_like(vel)
-        compute_velocities(pos, vel, pv, state != DEAD, ident, start, g.origin[0], g.origin[1],
-                           g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, nav.wall_sdf,
+        new_vel = np.empty_like(self._vel)
+        compute_velocities(self._pos, self._vel, pv, state != DEAD, ident, start, g.origin[0],
+                           g.origin[1], g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, nav.wall_sdf,
                            self._wgx, self._wgy, k, new_vel)
         tau = p["heading_smoothing"]
         alpha = 1.0 if tau <= 0.0 else 1.0 - math.exp(-self.dt / tau)
-        heading = self._heading[order]
-        phase = self._phase[order]
-        integrate(pos, new_vel, heading, phase, self._walk, ox, oy, nav.cell, self.dt, alpha,
-                  p["stride_length"])
-        for name, value in (("_pos", pos), ("_vel", new_vel), ("_heading", heading),
-                            ("_phase", phase), ("_kind", kind), ("_state", state),
-                            ("_timer", timer), ("_wdir", wdir), ("_count", count),
-                            ("_route_cur", route)):
-            getattr(self, name)[order] = value
+        integrate(self._pos, new_vel, self._heading, self._phase, self._walk, ox, oy, nav.cell,
+                  self.dt, alpha, p["stride_length"])
+        self._vel = new_vel
+        self._kind, self._state, self._timer = kind, state, timer
+        self._wdir, self._count, self._route_cur = wdir, count, route
 
     # -- bulk getters -----------------------------------------------------------
-    def positions(self) -> np.ndarray:
-        """(n, 2) float32 world x, y, metres."""
-        return self._pos.astype(np.float32)
+    def positions(self, dtype=np.float32) -> np.ndarray:
+        """(n, 2) world x, y, metres, by agent id (float64: the exact state)."""
+        return self._by_id(self._pos).astype(dtype, copy=False)
 
-    def velocities(self) -> np.ndarray:
-        """(n, 2) float32 m/s."""
-        return self._vel.astype(np.float32)
+    def velocities(self, dtype=np.float32) -> np.ndarray:
+        """(n, 2) m/s by agent id (float64: the exact state)."""
+        return self._by_id(self._vel).astype(dtype, copy=False)
 
     def headings(self) -> np.ndarray:
         """(n,) float32 radians CCW from +X in (-pi, pi], smoothed (no jitter)."""
-        return self._heading.astype(np.float32)
+        return self._by_id(self._heading).astype(np.float32)
 
     def gait_phase(self) -> np.ndarray:
         """(n,) float32 walk-cycle phase in cycles [0, 1); advances by distance / stride."""
-        return self._phase.astype(np.float32)
+        return self._by_id(self._phase).astype(np.float32)
 
     def speed_rank(self) -> np.ndarray:
         """(n,) float64 in [0, 1): 0 = the fastest agents (see `spawn_at`)."""
-        return self._rank.copy()
+        return self._by_id(self._rank)
 
     def kinds(self) -> np.ndarray:
         """(n,) uint8 kind codes: index into `KINDS`."""
-        return self._kind.copy()
+        return self._by_id(self._kind)
 
     def states(self) -> np.ndarray:
         """(n,) uint8 behaviour state codes: index into `STATES`."""
-        return self._state.copy()
+        return self._by_id(self._state)
 
     def timers(self) -> np.ndarray:
         """(n,) float64 seconds left in a timed state (turning, knocked, attack, a wander stretch)."""
-        return self._timer.copy()
+        return self._by_id(self._timer)
 
     def agent_seeds(self) -> np.ndarray:
         """(n,) uint64 per-agent random seeds (see `spawn_at`)."""
-        return self._aseed.copy()
+        return self._by_id(self._aseed)
 
     def levels(self) -> np.ndarray:
         """(n,) uint8 level index of every agent (one crowd walks one level)."""
@@ -541,8 +554,8 @@ class Crowd:
         h.update(np.int64([self.n, self.steps]).tobytes())
         for a in (self._pos, self._vel, self._heading, self._phase, self._rank, self._timer,
                   self._wdir):
-            h.update(np.ascontiguousarray(a, dtype="<f8").tobytes())
+            h.update(np.ascontiguousarray(self._by_id(a), dtype="<f8").tobytes())
         for a in (self._kind, self._state, self._count, self._aseed, self._route_cur,
-                  self._target):
-            h.update(np.ascontiguousarray(a, dtype="<i8").tobytes())
+                  self._route_end, self._target):
+            h.update(np.ascontiguousarray(self._by_id(a), dtype="<i8").tobytes())
         return h.hexdigest()
