@@ -14,7 +14,7 @@ import pytest
 
 from sandbox.config import ConfigError
 from sandbox.view import figures, vehicles
-from sandbox.view.figures import (ELBOW_R, HIP_L, HIP_R, KNEE_L, KNEE_R, PELVIS,
+from sandbox.view.figures import (ELBOW_R, HIP_L, KNEE_L, KNEE_R, PELVIS,
                                   SHOULDER_L, joint_matrices, load_cast, pose, skeleton)
 
 W, H = 320, 180
@@ -283,3 +283,18 @@ def test_figures_cast_shadows(scene):
     lit = (slice(r - 2, r + 3), slice(c - 2, c + 3))
     assert abs(full[lit].mean() - empty[lit].mean()) < 4
     actors.update([], 0.0)
+
+
+def test_meshes_face_outward_with_matching_winding(cast):
+    from sandbox.view.meshkit import box, loft
+    for mesh in (box((0, 0, 0), (1, 2, 3), (9, 9, 9)),
+                 loft([[0, 0, 0], [0, 0, 1], [0, 0, 2]], [0.3, 0.5, 0.2], [0.2, 0.4, 0.1],
+                      (9, 9, 9), sides=7)):
+        tri = mesh.v.reshape(-1, 3, 3)
+        n = mesh.n[::3]
+        cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+        assert np.all(np.einsum("ij,ij->i", cross, n) > 0)            # CCW from outside
+        out = tri.mean(1) - mesh.v.mean(0)
+        assert np.all(np.einsum("ij,ij->i", out, n) > 0)              # convex: outward
+    tris = sum(len(m.v) // 3 for m in figures.figure_meshes(cast.characters["namra"]))
+    assert 300 < tris < 2000

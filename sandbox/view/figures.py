@@ -235,8 +235,7 @@ def _head_parts(look: Look) -> list[Mesh]:
     style = look.hair_style
     cap_lo = 0.78 if style != "buzz" else 0.86
     grow = 1.05 if style == "buzz" else 1.1
-    sel = zs >= cap_lo * h - 1e-9
-    cz = np.concatenate([[cap_lo * h], zs[sel][1:] if zs[sel][0] == cap_lo * h else zs[sel]])
+    cz = np.concatenate([[cap_lo * h], zs[zs > cap_lo * h + 1e-9]])  # the head above cap_lo
     cx = np.interp(cz, zs, rx) * grow
     cy = np.interp(cz, zs, ry) * grow
     cz = cz.copy()

@@ -54,12 +54,9 @@ def merge(meshes) -> Mesh:
 
 
 def _colours(color, n_tri: int, alpha: int = 255) -> np.ndarray:
-    """Per-vertex RGBA for `n_tri` triangles: `color` is one (3,) colour, or (n_tri, 3)
-    per-face colours (camouflage)."""
-    c = np.asarray(color, np.uint8).reshape(-1, 3)
-    c = np.broadcast_to(c, (n_tri, 3)) if len(c) == 1 else c
-    rgba = np.concatenate([c, np.full((n_tri, 1), alpha, np.uint8)], axis=1)
-    return np.repeat(rgba, 3, axis=0)
+    """(3 n_tri, 4) uint8 RGBA: one (3,) colour for every vertex of `n_tri` triangles."""
+    rgba = np.append(np.asarray(color, np.uint8).reshape(3), np.uint8(alpha))
+    return np.tile(rgba, (3 * n_tri, 1))
 
 
 def from_triangles(tri: np.ndarray, color, inside: np.ndarray | None = None,
@@ -84,14 +81,15 @@ _FRAMES = {"z": (np.array([1.0, 0, 0]), np.array([0, 1.0, 0])),
 
 
 def loft(centres, ru, rv, color, sides: int = 8, axis: str = "z", caps: bool = True,
-         turn: float = 0.0, alpha: int = 255, face_colors=None) -> Mesh:
+         turn: float = 0.0, alpha: int = 255) -> Mesh:
     """A tube through elliptical sections: centres (k, 3) metres along `axis`, radii
     ru (k,) and rv (k,) along the section's two axes (for axis z: X then Y; x: Y then Z;
     y: Z then X), `sides` corners per ring rotated by `turn` radians; capped ends.
-    `face_colors` (t, 3) replaces `color` per triangle. 2 * sides * (k - 1) triangles
-    plus 2 * (sides - 2) for the caps."""
+    2 * sides * (k - 1) triangles plus 2 * (sides - 2) for the caps."""
     c = np.asarray(centres, np.float64).reshape(-1, 3)
     k = len(c)
+    if k < 2:
+        raise ValueError(f"loft needs at least 2 sections, got {k}")
     ru = np.broadcast_to(np.asarray(ru, np.float64), (k,))
     rv = np.broadcast_to(np.asarray(rv, np.float64), (k,))
     u, w = _FRAMES[axis]
@@ -104,16 +102,12 @@ def loft(centres, ru, rv, color, sides: int = 8, axis: str = "z", caps: bool = T
     b0, b1 = ring[1:][:, j], ring[1:][:, j1]
     tris = np.concatenate([np.stack([a0, a1, b1], 2), np.stack([a0, b1, b0], 2)], 1)
     tris = tris.reshape(-1, 3, 3)
-    mid = (c[:-1] + c[1:]) / 2.0
-    inside = np.repeat(mid, 2 * sides, axis=0)
-    # keep each face's reference on the tube's own centre line: project its centroid
-    if k > 1:
-        seg = np.repeat(np.arange(k - 1), 2 * sides)
-        d = c[1:] - c[:-1]
-        cen = tris.mean(1)
-        tt = np.einsum("ij,ij->i", cen - c[seg], d[seg]) / np.maximum(
-            np.einsum("ij,ij->i", d[seg], d[seg]), 1e-12)
-        inside = c[seg] + d[seg] * np.clip(tt, 0, 1)[:, None]
+    # each side face turns away from the nearest point of the tube's centre line
+    seg = np.repeat(np.arange(k - 1), 2 * sides)
+    d = c[1:] - c[:-1]
+    tt = np.einsum("ij,ij->i", tris.mean(1) - c[seg], d[seg]) / np.maximum(
+        np.einsum("ij,ij->i", d[seg], d[seg]), 1e-12)
+    inside = c[seg] + d[seg] * np.clip(tt, 0, 1)[:, None]
     parts_t, parts_in = [tris], [inside]
     if caps:
         fan = np.arange(1, sides - 1)
@@ -124,9 +118,7 @@ def loft(centres, ru, rv, color, sides: int = 8, axis: str = "z", caps: bool = T
             # reference point: a little inside the tube from this end
             parts_in.append(np.broadcast_to(c[end] + (c[nxt] - c[end]) * 0.25 + 1e-9,
                                             (len(fan), 3)))
-    tri = np.concatenate(parts_t)
-    col = color if face_colors is None else np.asarray(face_colors)[:len(tri)]
-    return from_triangles(tri, col, np.concatenate(parts_in), alpha)
+    return from_triangles(np.concatenate(parts_t), color, np.concatenate(parts_in), alpha)
 
 
 def box(lo, hi, color, **kw) -> Mesh:

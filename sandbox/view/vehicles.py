@@ -20,7 +20,8 @@ from sandbox.view.meshkit import Mesh, box, loft, matrix, merge, rot_x, rot_y, r
 ROTOR_RATE = Param("rotor_rate", 27.0, 5.0, 60.0, "rad/s", "helicopter main rotor speed "
                    "(258 rpm); the tail rotor turns 4.6 times faster")
 PROP_RATE = Param("prop_rate", 90.0, 10.0, 200.0, "rad/s", "drone propeller speed")
-BLINK_PERIOD = Param("blink_period", 0.8, 0.2, 3.0, "s", "drone beacon blink cycle")
+BLINK_PERIOD = Param("blink_period", 0.8, 0.2, 3.0, "s", "drone beacon blink cycle (the "
+                     "helicopter's anti-collision light blinks at half that rate)")
 
 OLIVE = (74, 82, 60)
 GLASS = (34, 44, 54)
@@ -87,7 +88,8 @@ def _blades(n: int, length: float, chord: float, color) -> Mesh:
 
 def helicopter() -> Vehicle:
     """A utility helicopter about 15 m long: fuselage, cockpit glass, engine housing,
-    tail boom and fins, skids, a 4-blade 16 m main rotor and a tail rotor."""
+    tail boom and fins, skids, a 4-blade 16 m main rotor, a tail rotor and a red
+    anti-collision light behind the engines."""
     fus = _section_loft([5.9, 5.2, 4.0, 1.0, -1.5, -3.4, -4.6],
                         [1.35, 1.4, 1.55, 1.65, 1.7, 1.95, 2.15],
                         [0.2, 0.8, 1.1, 1.18, 1.08, 0.6, 0.34],
@@ -119,7 +121,9 @@ def helicopter() -> Vehicle:
     tail_disc = _disc(1.5, (70, 72, 66), 60, 18).transformed(matrix(rot_x(np.pi / 2)))
     tail = Spinner("tail_rotor", tail_blades, np.array([-11.4, 0.2, 3.3]), "y",
                    ROTOR_RATE.default * 4.6, tail_disc)
-    return Vehicle(body, [main, tail])
+    beacon = box((-1.6, -0.08, 3.05), (-1.4, 0.08, 3.2), (255, 40, 30))
+    return Vehicle(body, [main, tail],
+                   [Glow("beacon", beacon, 12.0, 2.0 * BLINK_PERIOD.default, 0.1)])
 
 
 def jet() -> Vehicle:
