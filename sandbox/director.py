@@ -4,6 +4,11 @@ The crowd advances at its own fixed step; a frame at any time shows the state
 interpolated between the two steps around it, so renders at 24, 30 or 60 fps
 show the same motion. Seeking backwards replays the crowd from the start,
 which is deterministic, so any frame can be asked for in any order.
+
+Before each step the story reaches the crowd: strikes, fires and their end from
+`Sequence.crowd_events` over that step's half-open interval (so each lands once),
+the sounds playing then (drones move, so their lures are refreshed every
+`SOUND_REFRESH` seconds), the scripted humans zombies can see, and how dark it is.
 """
 
 from __future__ import annotations
@@ -13,9 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from sandbox import paths, world
-from sandbox.config import ConfigError
+from sandbox.config import ConfigError, Param
 from sandbox.crowd import Crowd, load_preset
+from sandbox.rng import stream
 from sandbox.timeline import FrameSpec, Scene, Sequence
+
+# How much zombies see at each time of day (the crowd's `light_level`, 0..1).
+LIGHT_LEVEL = {"day": 1.0, "dusk": 0.55, "night": 0.15}
+SOUND_REFRESH = Param("sound_refresh", 1.0, 0.1, 10.0, "s",
+                      "how often playing sounds (moving drones) are handed to the crowd again")
+BLAST_RADIUS = Param("blast_radius", 22.0, 1.0, 200.0, "m",
+                     "crowd radius of a yield-1 strike; scales with the cube root of yield")
+SEEN_KINDS = ("student", "soldier")   # scripted actors zombies see and chase (not the immune)
 
 
 @dataclass(frozen=True)
@@ -59,17 +73,65 @@ class Director:
     def _reset(self) -> None:
         spec = self.scene.crowd
         self.crowd = None
+        self._fires: list[tuple[np.ndarray, float]] = []
         if spec is None:
             return
         self.crowd = Crowd(self._ground, self._params, seed=self.scene.seed)
-        for spawn in spec.spawns:
-            centre = spawn.at.resolve(self.anchors)[:2]
-            self.crowd.spawn(spawn.count, centre, spawn.radius)
+        for k, spawn in enumerate(spec.spawns):
+            if spawn.region is None:
+                centre = spawn.at.resolve(self.anchors)[:2]
+                self.crowd.spawn(spawn.count, centre, spawn.radius, kind=spawn.kind)
+            else:
+                self.crowd.spawn_at(self._in_region(spawn, k), kind=spawn.kind)
         if spec.goal is not None:
             self.crowd.set_goal(spec.goal.resolve(self.anchors)[:2])
         self._prev = self.crowd.snapshot()
         self._next = self._prev
 
+    def _in_region(self, spawn, k: int) -> np.ndarray:
+        """`spawn.count` walkable points (n, 2) drawn uniformly from its rectangle (seeded)."""
+        a, b = (p.resolve(self.anchors)[:2] for p in spawn.region)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        rng = stream(self.scene.seed, f"director.region.{k}")
+        picked = np.zeros((0, 2))
+        for _ in range(50):
+            xy = rng.uniform(lo, hi, size=(max(4 * spawn.count, 64), 2))
+            picked = np.concatenate([picked, xy[self._ground.is_walkable(xy)]])
+            if len(picked) >= spawn.count:
+                return picked[:spawn.count]
+        raise ConfigError(f"{self.scene.path}: crowd.spawn[{k}].region holds too few walkable "
+                          f"cells for {spawn.count} agents")
+
+    # -- the story reaching the crowd ----------------------------------------------
+    def _before_step(self) -> None:
+        crowd, t0 = self.crowd, self.crowd.time
+        for event in self.sequence.crowd_events(t0, t0 + crowd.dt):
+            item = event.item
+            if event.kind == "strike":
+                crowd.strike(item.pos[:2], BLAST_RADIUS.default * item.yield_ ** (1 / 3))
+            elif event.kind == "fire":
+                self._fires.append((item.pos[:2], item.radius))
+                crowd.add_fire(item.pos[:2], item.radius)
+            elif event.kind == "fire_out":
+                self._fires = [f for f in self._fires if not np.array_equal(f[0], item.pos[:2])]
+                crowd.clear_fires()
+                for xy, radius in self._fires:
+                    crowd.add_fire(xy, radius)
+        every = max(1, round(SOUND_REFRESH.default / crowd.dt))
+        state = self.sequence.evaluate(t0).state
+        if crowd.steps % every == 0:
+            for sound in state.sounds:
+                left = sound.t0 + sound.duration - t0
+                crowd.add_sound(sound.pos[:2], sound.loudness, min(left, every * crowd.dt))
+        seen = [a.pos[:2] for a in state.actors if a.kind in SEEN_KINDS]
+        crowd.set_visible_humans(np.array(seen).reshape(-1, 2))
+        crowd.params.update({"light_level": LIGHT_LEVEL[state.time_of_day]})
+
+    def _step(self) -> None:
+        self._before_step()
+        self.crowd.step()
+
+    # -- frames ----------------------------------------------------------------------
     def horde_at(self, t: float) -> HordeFrame:
         """The horde at scene time `t`, between the fixed steps around it."""
         if self.crowd is None:
@@ -78,7 +140,7 @@ class Director:
         if t < self._prev.time - 1e-9:
             self._reset()
         while self._next.time < t - 1e-9:
-            self.crowd.step()
+            self._step()
             self._prev, self._next = self._next, self.crowd.snapshot()
         a, b = self._prev, self._next
         alpha = 0.0 if b.time == a.time else float(np.clip((t - a.time) / (b.time - a.time), 0, 1))
@@ -87,5 +149,30 @@ class Director:
         z = (world.terrain_height(xy[:, 0], xy[:, 1]) + self._ground.z).astype(np.float32)
         return HordeFrame(xy, z, s.headings, (s.phase * (2 * np.pi)).astype(np.float32))
 
+    def _target(self, name: str, horde: HordeFrame) -> np.ndarray | None:
+        """World point (3,) of a crowd camera target: horde:centroid, horde:front, agent:ID."""
+        if len(horde.positions) == 0:
+            return None
+        xy = horde.positions.astype(np.float64)
+        if name == "horde:centroid":
+            p = xy.mean(0)
+        elif name == "horde:front":
+            heading = np.array([np.cos(horde.headings).mean(), np.sin(horde.headings).mean()])
+            p = xy[np.argmax(xy @ heading)]
+        else:
+            i = int(name.split(":", 1)[1])
+            if not 0 <= i < len(xy):
+                raise ConfigError(f"{self.scene.path}: camera target {name!r}: the crowd has "
+                                  f"agents 0 to {len(xy) - 1}")
+            p = xy[i]
+        return np.array([p[0], p[1], float(world.terrain_height(p[0], p[1])) + 1.2])
+
     def frame(self, t: float) -> Frame:
-        return Frame(spec=self.sequence.evaluate(t), horde=self.horde_at(t))
+        spec = self.sequence.evaluate(t)
+        horde = self.horde_at(t)
+        cam = spec.camera
+        if cam.look_target or cam.follow_target:
+            look = self._target(cam.look_target, horde) if cam.look_target else None
+            follow = self._target(cam.follow_target, horde) if cam.follow_target else None
+            spec = FrameSpec(spec.t, spec.shot, cam.resolve(look, follow), spec.state)
+        return Frame(spec=spec, horde=horde)
