@@ -79,7 +79,9 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
 
 class FrameGrabber:
     """Read frames of `base.win` back into numpy through a RAM-copied render texture
-    (5.7 ms at 1280x720, about half of getScreenshot)."""
+    (5.7 ms at 1280x720, about half of getScreenshot). With a post chain
+    (sandbox/view/post.py) the window holds the chain's final LDR pass, so this reads
+    the finished frame, never the float HDR target."""
 
     def __init__(self, base):
         from panda3d.core import GraphicsOutput, Texture

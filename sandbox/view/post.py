@@ -67,8 +67,6 @@ class PostChain:
         from direct.filter.FilterManager import FilterManager
         from panda3d.core import FrameBufferProperties, Texture
 
-        from sandbox.view import shaders
-
         if quality not in QUALITY:
             raise ConfigError(f"post quality {quality!r}: allowed {', '.join(QUALITY)}")
         q = QUALITY[quality]
