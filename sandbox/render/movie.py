@@ -42,7 +42,10 @@ class ScenePlayer:
     def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final"):
         self.director = Director(scene)  # validates anchors and the crowd preset before any GL
         from sandbox import world
+        from sandbox.view.actors import Actors
         from sandbox.view.app import FrameGrabber, open_base
+        from sandbox.view.captions import Captions
+        from sandbox.view.effects import Effects
         from sandbox.view.horde import Horde
         from sandbox.view.post import PostChain
         from sandbox.view.stage import Stage
@@ -52,17 +55,28 @@ class ScenePlayer:
                            tree_shadows=quality != "draft")
         crowd = self.director.crowd
         self.horde = Horde(self.stage, capacity=max(crowd.n if crowd else 0, 1))
+        self.effects = Effects(self.stage, seed=scene.seed)
+        self.actors = Actors(self.stage)
         self.post = PostChain(self.base, self.stage, quality)
+        self.captions = Captions(self.base)
         self.grabber = FrameGrabber(self.base)
         self.size = size
 
     def show(self, frame: Frame) -> None:
-        cam = frame.spec.camera
+        """Put everything of `frame` on the stage: camera first (the horde's levels of
+        detail and the effects' billboards depend on it), then the story's state."""
+        t, cam, state = frame.spec.t, frame.spec.camera, frame.spec.state
+        if state.time_of_day != self.stage.time_of_day:
+            self.stage.set_time_of_day(state.time_of_day)
+            self.post.set_time_of_day(state.time_of_day)
         self.stage.set_camera(cam.pos, cam.look_at, cam.fov, cam.roll)
-        self.stage.set_time(frame.spec.t)
-        self.post.set_time(frame.spec.t)
+        self.stage.set_time(t)
+        self.post.set_time(t)
         h = frame.horde
         self.horde.update(h.positions, h.z, h.headings, h.phase)
+        self.actors.update(state.actors, t)
+        self.effects.update(state, t, cam.pos)
+        self.captions.update(state.captions)
 
     def draw(self, t: float):
         """Render scene time `t`; returns the (h, w, 3) uint8 RGB frame."""
