@@ -5,7 +5,9 @@ interpolated between the two steps around it, so renders at 24, 30 or 60 fps
 show the same motion. Seeking backwards replays the crowd from the start,
 which is deterministic, so any frame can be asked for in any order.
 
-Before each step the story reaches the crowd: strikes, fires and their end from
+A film chained from several scene files (`include`) plays each part's own crowd,
+built afresh when the part begins, so a part looks the same inside the film as
+rendered on its own. Before each step the story reaches the crowd: strikes, fires and their end from
 `Sequence.crowd_events` over that step's half-open interval (so each lands once),
 the sounds playing then (drones move, so their lures are refreshed every
 `SOUND_REFRESH` seconds), the scripted humans zombies can see, and how dark it is.
@@ -54,57 +56,65 @@ class Director:
         self.anchors = world.anchors()
         self.sequence = Sequence(scene, self.anchors)
         self._ground = world.walkmap().levels["ground"]
-        self._params = self._crowd_params()
-        self._reset()
+        self._params = [self._crowd_params(seg) for seg in scene.segments]
+        self._part = 0
+        self._reset(0)
 
-    def _crowd_params(self):
-        spec = self.scene.crowd
+    def _crowd_params(self, segment):
+        spec = segment.crowd
         if spec is None:
             return None
         preset = paths.CROWD_PRESETS / f"{spec.preset}.toml"
         if not preset.is_file():
             known = ", ".join(sorted(p.stem for p in paths.CROWD_PRESETS.glob("*.toml")))
-            raise ConfigError(f"{self.scene.path}: crowd.preset: no preset {spec.preset!r} "
+            raise ConfigError(f"{segment.path}: crowd.preset: no preset {spec.preset!r} "
                               f"(known: {known})")
         params = load_preset(preset)
-        params.update(spec.params, where=f"{self.scene.path}: crowd.params")
+        params.update(spec.params, where=f"{segment.path}: crowd.params")
         return params
 
-    def _reset(self) -> None:
-        spec = self.scene.crowd
+    def _part_at(self, t: float) -> int:
+        starts = [seg.start for seg in self.scene.segments]
+        return max(0, int(np.searchsorted(starts, t + 1e-9, side="right")) - 1)
+
+    def _reset(self, part: int) -> None:
+        """Start part `part`'s crowd at its first instant."""
+        segment = self.scene.segments[part]
+        spec = segment.crowd
+        self._part, self._start = part, segment.start
         self.crowd = None
         self._fires: list[tuple[np.ndarray, float]] = []
         if spec is None:
             return
-        self.crowd = Crowd(self._ground, self._params, seed=self.scene.seed)
+        self.crowd = Crowd(self._ground, self._params[part], seed=segment.seed)
         for k, spawn in enumerate(spec.spawns):
             if spawn.region is None:
                 centre = spawn.at.resolve(self.anchors)[:2]
                 self.crowd.spawn(spawn.count, centre, spawn.radius, kind=spawn.kind)
             else:
-                self.crowd.spawn_at(self._in_region(spawn, k), kind=spawn.kind)
+                self.crowd.spawn_at(self._in_region(spawn, k, segment), kind=spawn.kind)
         if spec.goal is not None:
             self.crowd.set_goal(spec.goal.resolve(self.anchors)[:2])
         self._prev = self.crowd.snapshot()
         self._next = self._prev
 
-    def _in_region(self, spawn, k: int) -> np.ndarray:
+    def _in_region(self, spawn, k: int, segment) -> np.ndarray:
         """`spawn.count` walkable points (n, 2) drawn uniformly from its rectangle (seeded)."""
         a, b = (p.resolve(self.anchors)[:2] for p in spawn.region)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        rng = stream(self.scene.seed, f"director.region.{k}")
+        rng = stream(segment.seed, f"director.region.{k}")
         picked = np.zeros((0, 2))
         for _ in range(50):
             xy = rng.uniform(lo, hi, size=(max(4 * spawn.count, 64), 2))
             picked = np.concatenate([picked, xy[self._ground.is_walkable(xy)]])
             if len(picked) >= spawn.count:
                 return picked[:spawn.count]
-        raise ConfigError(f"{self.scene.path}: crowd.spawn[{k}].region holds too few walkable "
+        raise ConfigError(f"{segment.path}: crowd.spawn[{k}].region holds too few walkable "
                           f"cells for {spawn.count} agents")
 
     # -- the story reaching the crowd ----------------------------------------------
     def _before_step(self) -> None:
-        crowd, t0 = self.crowd, self.crowd.time
+        crowd, t0 = self.crowd, self._start + self.crowd.time
         for event in self.sequence.crowd_events(t0, t0 + crowd.dt):
             item = event.item
             if event.kind == "strike":
@@ -121,7 +131,7 @@ class Director:
         state = self.sequence.evaluate(t0).state
         if crowd.steps % every == 0:
             for sound in state.sounds:
-                left = sound.t0 + sound.duration - t0
+                left = sound.t0 + sound.duration - t0   # scene seconds, like t0
                 crowd.add_sound(sound.pos[:2], sound.loudness, min(left, every * crowd.dt))
         seen = [a.pos[:2] for a in state.actors if a.kind in SEEN_KINDS]
         crowd.set_visible_humans(np.array(seen).reshape(-1, 2))
@@ -134,11 +144,13 @@ class Director:
     # -- frames ----------------------------------------------------------------------
     def horde_at(self, t: float) -> HordeFrame:
         """The horde at scene time `t`, between the fixed steps around it."""
+        part = self._part_at(t)
+        if part != self._part or (self.crowd is not None and t - self._start < self._prev.time - 1e-9):
+            self._reset(part)
         if self.crowd is None:
             empty = np.zeros(0, np.float32)
             return HordeFrame(np.zeros((0, 2), np.float32), empty, empty, empty)
-        if t < self._prev.time - 1e-9:
-            self._reset()
+        t = t - self._start   # the part's crowd clock
         while self._next.time < t - 1e-9:
             self._step()
             self._prev, self._next = self._next, self.crowd.snapshot()

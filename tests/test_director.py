@@ -47,3 +47,35 @@ def test_crowd_steps_are_fixed_whatever_the_frame_rate(finale):
         at30.horde_at(i / 30)
     assert np.array_equal(at24.horde_at(2.0).positions, at30.horde_at(2.0).positions)
     assert at24.crowd.steps == at30.crowd.steps == 60
+
+
+PART = """
+[scene]
+duration = {duration}
+seed = {seed}
+[crowd]
+goal = "{goal}"
+[[crowd.spawn]]
+count = 150
+at = "field_centre"
+radius = 10
+[[shot]]
+start = 0
+[[shot.key]]
+t = 0
+pos = [0, -60, 30]
+look_at = "field_centre"
+"""
+
+
+def test_each_part_of_a_film_plays_its_own_crowd(tmp_path):
+    """A part looks the same inside the chained film as rendered on its own."""
+    (tmp_path / "a.toml").write_text(PART.format(duration=3, seed=1, goal="gate"))
+    (tmp_path / "b.toml").write_text(PART.format(duration=2, seed=2, goal="school_entrance"))
+    (tmp_path / "film.toml").write_text('include = ["a.toml", "b.toml"]\n')
+    film = Director(load_scene(tmp_path / "film.toml"))
+    alone_a = Director(load_scene(tmp_path / "a.toml"))
+    alone_b = Director(load_scene(tmp_path / "b.toml"))
+    assert np.array_equal(film.horde_at(2.5).positions, alone_a.horde_at(2.5).positions)
+    assert np.array_equal(film.horde_at(4.5).positions, alone_b.horde_at(1.5).positions)
+    assert np.array_equal(film.horde_at(1.0).positions, alone_a.horde_at(1.0).positions)

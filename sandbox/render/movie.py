@@ -85,22 +85,29 @@ class ScenePlayer:
 
 
 def with_agents(scene: Scene, n: int) -> Scene:
-    """`scene` with its crowd resized to `n` agents, each spawn keeping its share
-    (largest remainders, so the counts add up to exactly n)."""
+    """`scene` with the crowd of each of its parts resized to `n` agents, each spawn
+    keeping its share (largest remainders, so the counts add up to exactly n)."""
     lo, hi = AGENTS_RANGE
     if not lo <= n <= hi:
         raise ConfigError(f"--agents {n} is outside {lo} to {hi}")
-    crowd = scene.crowd
+    if not any(seg.crowd and sum(s.count for s in seg.crowd.spawns) for seg in scene.segments):
+        raise ConfigError(f"--agents: {scene.path} has no crowd to resize")
+    segments = tuple(dataclasses.replace(seg, crowd=_resized(seg.crowd, n))
+                     for seg in scene.segments)
+    return dataclasses.replace(scene, crowd=_resized(scene.crowd, n), segments=segments)
+
+
+def _resized(crowd, n: int):
     total = sum(s.count for s in crowd.spawns) if crowd else 0
     if total == 0:
-        raise ConfigError(f"--agents: {scene.path} has no crowd to resize")
+        return crowd
     shares = [s.count * n / total for s in crowd.spawns]
     counts = [math.floor(x) for x in shares]
     by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - shares[i])
     for i in by_remainder[:n - sum(counts)]:
         counts[i] += 1
     spawns = tuple(dataclasses.replace(s, count=c) for s, c in zip(crowd.spawns, counts))
-    return dataclasses.replace(scene, crowd=dataclasses.replace(crowd, spawns=spawns))
+    return dataclasses.replace(crowd, spawns=spawns)
 
 
 def prepare(scene_path: Path, agents: int | None = None) -> Scene:
