@@ -185,6 +185,18 @@ def test_strike_kills_inside_and_scatters_outside(ground):
     assert not (c.states() == S["knocked"]).any()  # up again
 
 
+def test_strike_does_not_cure_the_bitten(ground):
+    c = crowd(ground, turn_delay_min=3.0, turn_delay_max=3.0, sight_range=0.0)
+    h = c.spawn_at([[0.0, 0.0]], kind="human")[0]
+    c.spawn_at([[0.6, 0.0]])
+    c.step(2)
+    assert c.states()[h] == S["turning"]
+    c.strike((-4.5, 0.0), 6.0)  # outer ring (kill radius 3 m): thrown, not knocked
+    assert c.states()[h] == S["turning"] and c.velocities()[h, 0] > 0.0
+    c.step(int(3.2 / c.dt))
+    assert c.kinds()[h] == K["regular"]
+
+
 def test_scheduled_strike_lands_at_its_time(ground):
     c = crowd(ground)
     c.spawn(20, (0, 0), 2.0)

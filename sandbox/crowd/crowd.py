@@ -344,7 +344,8 @@ class Crowd:
         """A strike (bomb, shell) at world point `xy` with `radius` m, now or at scene time `t`
         s (applied at the first step that starts at or after t). Within
         strike_kill_fraction * radius agents die; further out, up to `radius`, they are
-        knocked down and thrown outward (scatter_speed at the kill radius, 0 at the edge)."""
+        knocked down and thrown outward (scatter_speed at the kill radius, 0 at the edge);
+        a bitten human there is thrown too but keeps turning."""
         radius = float(radius)
         if not radius > 0.0:
             raise ConfigError(f"strike radius = {radius!r} (allowed: metres above 0)")
@@ -374,8 +375,9 @@ class Crowd:
             self._state[dead] = DEAD
             self._vel[dead] = 0.0
             self._timer[dead] = 0.0
-            self._state[hit] = KNOCKED
-            self._timer[hit] = p["knock_time"]
+            down = hit & (self._state != bh.TURNING)  # the bitten already lie, and still turn
+            self._state[down] = KNOCKED
+            self._timer[down] = p["knock_time"]
             fall = 1.0 - (d[hit] - inner) / max(radius - inner, 1e-9)
             speed = np.minimum(p["scatter_speed"] * fall, p["max_speed"])
             away = (self._pos[hit] - (x, y)) / d[hit, None]
