@@ -1,4 +1,4 @@
-"""Crowd simulation: agent state as arrays, flow fields, neighbour grid, steering.
+"""Crowd simulation: agent state as arrays, behaviour, flow fields, neighbour grid, steering.
 
 Pure numpy + numba; never imports Panda3D nor the world, timeline or view
 packages. The walkable map comes in as plain arrays (`NavGrid`, or anything
@@ -9,6 +9,13 @@ with `walkable`, `origin`, `cell`).
     crowd.set_goal((0.0, 30.0))
     crowd.step(30)
     xy = crowd.positions()          # (n, 2) float32 metres
+
+Kinds ("regular", "immune", "immortal", "human") and behaviour states (`STATES`)
+are uint8 arrays (`kinds()`, `states()`, `counts()`); behaviour picks each agent's
+preferred velocity from sounds (`add_sound`), sight of humans (own and
+`set_visible_humans`, shortened by the live `light_level`), routes (`set_route`),
+pursuit (`set_target`), fire (`add_fire`) and strikes (`strike`); the steering
+makes it collision-free.
 """
 
 from .behaviour import KINDS, STATES
