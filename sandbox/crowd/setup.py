@@ -75,8 +75,9 @@ class Setup:
               agents: int | None = None, level: int = 0) -> Crowd:
         """The crowd at t = 0 on `nav` (level index `level`). `agents` rescales the regular
         zombies to that total (other kinds keep their counts), spread over the spawns in
-        proportion."""
+        proportion; their spawn discs grow or shrink with sqrt(count) to keep the density."""
         counts = [s.count for s in self.spawns]
+        radii = [s.radius for s in self.spawns]
         if agents is not None:
             reg = [k for k, s in enumerate(self.spawns) if s.kind == "regular"]
             total = sum(counts[k] for k in reg)
@@ -87,10 +88,13 @@ class Setup:
                 counts[k] = int(round(agents * counts[k] / total))
                 left -= counts[k]
             counts[reg[-1]] = max(left, 0)
+            for k in reg:
+                if self.spawns[k].count:
+                    radii[k] *= float(np.sqrt(counts[k] / self.spawns[k].count))
         c = Crowd(nav, params, seed=self.seed if seed is None else seed, dt=dt, level=level)
-        for s, n in zip(self.spawns, counts):
+        for s, n, radius in zip(self.spawns, counts, radii):
             try:
-                ids = c.spawn(n, s.at, s.radius, kind=s.kind)
+                ids = c.spawn(n, s.at, radius, kind=s.kind)
             except ValueError as exc:
                 raise ConfigError(f"setup.spawn at {s.at}: {exc}") from None
             if s.route:
