@@ -1,4 +1,4 @@
-"""The director on the real finale: the horde stays on the school's walkable map, frames
+"""The director on the horde fly-over: the horde stays on the school's walkable map, frames
 are deterministic and seekable, and the fixed crowd step is independent of frame rate."""
 
 import numpy as np
@@ -11,7 +11,7 @@ from sandbox.timeline import load_scene
 
 @pytest.fixture(scope="module")
 def finale():
-    return load_scene(paths.SCENES / "finale.toml")
+    return load_scene(paths.SCENES / "horde_flyover.toml")
 
 
 def test_horde_stays_on_walkable_cells_and_moves(finale):

@@ -66,15 +66,12 @@ def test_school_covers_centre_from_gate():
 
 
 def test_finale_mp4_decodes(tmp_path):
+    """The default scene (the whole finale) renders; its first 5 s keep the test short."""
     out = tmp_path / "finale.mp4"
-    run = hyosan("render", "--size", "320x180", "--fps", "4", "-o", str(out))
+    run = hyosan("render", "--size", "320x180", "--fps", "4", "--end", "5", "-o", str(out))
     assert "wrote" in run.stderr
-    info = probe(out)
-    from sandbox.timeline import load_scene
-    from sandbox.paths import SCENES
-    expected = int(np.ceil(load_scene(SCENES / "finale.toml").duration * 4))
-    assert info == {"frames": expected, "width": 320, "height": 180, "fps": 4.0,
-                    "codec": "h264", "pix_fmt": "yuv420p"}
+    assert probe(out) == {"frames": 20, "width": 320, "height": 180, "fps": 4.0,
+                          "codec": "h264", "pix_fmt": "yuv420p"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["finale.mp4"]
 
 
