@@ -1,0 +1,126 @@
+"""sandbox.crowd under generated configurations and in the story's regression scenes.
+
+Generated: hypothesis draws parameter values anywhere in their declared ranges, a
+walkable grid with random wall blocks, agent counts, a time step and a seed; no step may
+produce NaN or infinity, an agent on a blocked cell, or a speed above max_speed.
+Scenes: a corridor with a pillar (the flow splits round it, nobody is left stuck) and
+the rooftop-door siege preset on the real fourth floor (the press gathers at the
+stairwell and holds, never inside a wall).
+"""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sandbox.config import ParamSet
+from sandbox.crowd import PARAMS, STATES, Crowd, NavGrid, load_preset
+from sandbox.paths import CROWD_PRESETS
+
+CELL = 0.25
+
+
+def _assert_sane(c: Crowd, nav) -> None:
+    xy = c.positions(np.float64)
+    v = c.velocities(np.float64)
+    assert np.isfinite(xy).all() and np.isfinite(v).all(), f"NaN/inf at t={c.time:.2f}s"
+    assert nav.is_walkable(xy).all(), f"an agent inside a wall at t={c.time:.2f}s"
+    assert np.linalg.norm(v, axis=1).max() <= c.params["max_speed"] * (1 + 1e-9)
+
+
+@st.composite
+def configurations(draw):
+    """(params dict, walkable (48, 48) bool, counts (regular, human, special), dt s, seed)."""
+    values = {p.name: draw(st.floats(p.lo, p.hi, allow_nan=False)) for p in PARAMS}
+    for lo, hi in (("turn_delay_min", "turn_delay_max"), ("wander_time_min", "wander_time_max")):
+        values[lo], values[hi] = sorted((values[lo], values[hi]))
+    w = np.ones((48, 48), bool)
+    for _ in range(draw(st.integers(0, 6))):
+        # a wall block: 1 to 16 cells long, 1 to 3 thick, either way round
+        j, i = draw(st.integers(0, 47)), draw(st.integers(0, 47))
+        a, b = draw(st.integers(1, 16)), draw(st.integers(1, 3))
+        h, wd = (a, b) if draw(st.booleans()) else (b, a)
+        w[j:j + h, i:i + wd] = False
+    w[20:28, 20:28] = True          # the spawn square stays open
+    counts = (draw(st.integers(1, 40)), draw(st.integers(0, 6)), draw(st.integers(0, 2)))
+    return values, w, counts, draw(st.floats(0.01, 0.1)), draw(st.integers(0, 2**31 - 1))
+
+
+@settings(derandomize=True, max_examples=12, deadline=None)
+@given(configurations())
+def test_generated_configurations_stay_finite_off_walls_and_under_max_speed(cfg):
+    values, w, (regular, humans, special), dt, seed = cfg
+    nav = NavGrid(w, (-6.0, -6.0), CELL)          # the open square spans -1..1 m
+    c = Crowd(nav, ParamSet(PARAMS, values), seed=seed, dt=dt)
+    c.spawn(regular, (0.0, 0.0), 1.0)
+    c.spawn(humans, (0.0, 0.0), 1.0, kind="human")
+    c.spawn(special, (0.0, 0.0), 1.0, kind=("immune", "immortal")[seed % 2])
+    _assert_sane(c, nav)
+    c.set_goal((5.5, 5.5))
+    c.add_sound((-5.0, 5.0), 1.0 + seed % 3, 1.0)
+    c.add_fire((5.0, -5.0), 1.0)
+    c.strike((0.5, 0.0), 1.5, t=0.3)
+    c.set_visible_humans([[4.0, 0.0]])
+    for _ in range(30):
+        c.step()
+        _assert_sane(c, nav)
+
+
+def test_corridor_pillar_flow_splits_round_it_and_nobody_sticks():
+    # a 40 m x 6 m corridor with a 2 m x 2 m pillar in the middle of its way
+    w = np.zeros((int(8 / CELL), int(44 / CELL)), bool)
+    w[int(1 / CELL):int(7 / CELL), int(1 / CELL):int(43 / CELL)] = True     # y 1..7 m
+    w[int(3 / CELL):int(5 / CELL), int(20 / CELL):int(22 / CELL)] = False   # pillar
+    nav = NavGrid(w, (0.0, 0.0), CELL)
+    c = Crowd(nav, ParamSet(PARAMS, {"max_speed": 1.5, "speed_jitter": 0.1}), seed=4)
+    c.spawn(120, (7.0, 4.0), 5.5)
+    goal = np.array([41.0, 4.0])
+    c.set_goal(goal)
+    # bound: the longest path at the slowest cruising speed, plus the 120 agents
+    # passing the two 2 m gaps beside the pillar at 1.3 agents per metre per second
+    # (the free-flow door capacity of people; zombies press harder)
+    slowest = c.params["max_speed"] * (1 - c.params["speed_jitter"])
+    bound = (goal[0] - 1.0) / slowest + c.n / (1.3 * 4.0)
+    passed_above = passed_below = 0
+    x_prev = c.positions(np.float64)[:, 0]
+    for _ in range(int(np.ceil(bound / c.dt))):
+        c.step()
+        _assert_sane(c, nav)
+        xy = c.positions(np.float64)
+        crossing = (x_prev < 21.0) & (xy[:, 0] >= 21.0)
+        passed_above += int((crossing & (xy[:, 1] > 4.0)).sum())
+        passed_below += int((crossing & (xy[:, 1] <= 4.0)).sum())
+        x_prev = xy[:, 0]
+    xy = c.positions(np.float64)
+    beyond = xy[:, 0] > 22.0
+    assert beyond.all(), f"{(~beyond).sum()} of {c.n} stuck before the pillar after {bound:.0f}s"
+    assert np.linalg.norm(xy - goal, axis=1).max() < 8.0
+    # the flow used both sides
+    assert min(passed_above, passed_below) >= 0.25 * c.n
+
+
+def test_rooftop_siege_gathers_at_the_stairwell_and_holds_off_walls():
+    from sandbox import world
+    from sandbox.crowd.setup import load_setup
+    from sandbox.world import blueprint as bp
+    path = CROWD_PRESETS / "rooftop_siege.toml"
+    anchors = world.anchors()
+    setup = load_setup(path, lambda name: anchors[name][:2])
+    levels = world.walkmap().levels
+    level = levels[setup.level]
+    params = load_preset(path)
+    c = setup.build(level, params, level=list(levels).index(setup.level))
+    goal = np.array(setup.goal)
+    done = 0
+    for _ in range(int(round(2 * setup.seconds / c.dt))):
+        done = setup.apply_due(c, done)
+        c.step()
+        _assert_sane(c, level)
+    xy = c.positions(np.float64)
+    s = bp.stairwells()["west"]
+    inside = (xy[:, 0] > s.x0) & (xy[:, 0] < s.x1) & (xy[:, 1] > s.y0) & (xy[:, 1] < s.y1)
+    d = np.linalg.norm(xy - goal, axis=1)
+    assert (c.states() == STATES.index("lured")).all()   # all drawn by the roof noise
+    assert inside.sum() >= 0.3 * c.n, f"only {inside.sum()} in the stairwell"
+    assert np.median(d) < 6.0 and np.percentile(d, 90) < 12.0
+    # the press holds: it has come to a shove, not a stampede
+    assert np.linalg.norm(c.velocities(np.float64), axis=1).mean() < 1.0
