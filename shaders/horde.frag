@@ -1,8 +1,11 @@
 #version 330
 // Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
 // (one hardware-filtered tap: figures are small on screen). TWO_SIDED (the middle level
-// of detail, whose limbs are crossed triangles): back faces flip their normal.
+// of detail, whose limbs are crossed triangles): back faces flip their normal. Lit by
+// the effects' point lights (fires, explosion flashes) like the world.
 #include "common.glsl"
+#include "fx_noise.glsl"
+#include "fx_world.glsl"
 #include "horde_common.glsl"
 
 uniform struct p3d_LightSourceParameters {
@@ -12,6 +15,7 @@ uniform struct p3d_LightSourceParameters {
 } p3d_LightSource[1];
 
 in vec3 v_world_normal;
+in vec3 v_world_pos;
 in vec3 v_view_pos;
 in vec3 v_view_normal;
 #ifdef TWO_SIDED
@@ -37,7 +41,8 @@ void main() {
     if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
         shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
-    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above
+               + fx_point_lights(v_world_pos, n);
 #ifdef TWO_SIDED
     vec3 albedo = pow(v_albedo, vec3(2.2));
 #else

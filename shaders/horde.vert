@@ -1,8 +1,10 @@
 #version 330
-// Instanced running zombie. u_instances holds two texels per agent:
-// 2i = (x, y, z, heading radians CCW from +X), 2i+1 = (gait phase radians, tint, fade,
-// fade side) -- see horde_common.glsl. The same shader animates the full figure and the
-// 19-triangle middle figure (same limb ids and pivots).
+// Instanced crowd figure. u_instances holds three texels per agent:
+// 3i = (x, y, z, heading radians CCW from +X), 3i+1 = (gait phase radians, tint, fade,
+// fade side), 3i+2 = (behaviour state, kind, 0, 0) -- see horde_common.glsl. The same
+// shader animates the full figure and the 19-triangle middle figure (same limb ids and
+// pivots): shamble, sprint, attack lunge, human walk (with the bitten's shudder), and
+// lying on the ground (thrashing when knocked, still when dead).
 // limb.x = limb id (0 torso, 1 head, 2/3 arm L/R, 4/5 thigh L/R, 6/7 shin L/R),
 // limb.y = material id (0 skin, 1 shirt, 2 pants, 3 shoes, 4 hair, 5 jacket).
 uniform mat4 p3d_ModelViewMatrix;
@@ -17,6 +19,7 @@ in vec2 limb;
 #include "horde_common.glsl"
 
 out vec3 v_world_normal;
+out vec3 v_world_pos;
 out vec3 v_view_pos;
 out vec3 v_view_normal;
 #ifdef TWO_SIDED
@@ -40,10 +43,12 @@ vec3 roll(vec3 d, float a) {
 
 void main() {
     int id = gl_InstanceID;
-    vec4 a = texelFetch(u_instances, id * 2);
-    vec4 b = texelFetch(u_instances, id * 2 + 1);
-    float ph = b.x;
-    float seed = fract(b.y) * 1000.0 + float(id) * 0.0;
+    vec4 a = texelFetch(u_instances, id * 3);
+    vec4 b = texelFetch(u_instances, id * 3 + 1);
+    vec4 c3 = texelFetch(u_instances, id * 3 + 2);
+    int st = int(c3.x + 0.5), kind = int(c3.y + 0.5);
+    float ph = b.x, t = u_time;
+    float seed = fract(b.y) * 1000.0;
     float r1 = hash1(seed + 3.0), r2 = hash1(seed + 5.0);
     int l = int(limb.x + 0.5);
     int m = int(limb.y + 0.5);
@@ -54,34 +59,74 @@ void main() {
     const vec3 shoulder = vec3(0.0, 0.0, 1.40);
     const vec3 neck = vec3(0.0, 0.0, 1.46);
     float s = sin(ph);
+    bool down = lying(st);
+    bool human = upright_human(st, kind);
+    float side = (l == 2 || l == 4 || l == 6) ? 1.0 : -1.0;   // left limbs +1
+    float heading = a.w;
 
-    if (l >= 4) { // legs: thigh swing, knee bend on the back swing
-        float side = (l == 4 || l == 6) ? 1.0 : -1.0;
-        float sw = side * s * 0.75;
-        float kb = 1.1 * max(0.0, -side * cos(ph)) + 0.15;
-        if (l >= 6) { p = knee + pitch(p - knee, -kb); n = pitch(n, -kb); }
-        p = hip + pitch(p - hip, sw); n = pitch(n, sw);
-    } else if (l == 2 || l == 3) { // arms reach forward, jerky, out of step
-        float side = l == 2 ? 1.0 : -1.0;
-        float jerk = sin(ph * 3.0 + r1 * 6.28) * 0.12 + sin(u_time * 9.0 + r2 * 20.0) * 0.05;
-        float aa = 1.25 + r1 * 0.3 - side * s * 0.3 + jerk;
-        p = shoulder + pitch(p - shoulder, aa); n = pitch(n, aa);
-        p.y -= side * 0.04;
-    } else if (l == 1) { // head lolls: slow side tilt and a forward droop
-        float tilt = sin(ph * 0.5 + r2 * 6.28) * 0.22 + (r1 - 0.5) * 0.3;
-        p = neck + roll(p - neck, tilt); n = roll(n, tilt);
-        p = neck + pitch(p - neck, 0.25 + 0.1 * sin(ph * 2.0)); n = pitch(n, 0.25);
+    if (down) {
+        // posed upright, then laid flat about the hip: limbs splayed in the body's plane
+        bool thrash = st == ST_KNOCKED;
+        float hs = hash1(seed + 11.0 + side);
+        vec2 lp = lying_pose(st, r1, r2);
+        float w1 = sin(t * 5.3 + side * 1.7 + r1 * 6.28), w2 = sin(t * 3.1 + side + r2 * 6.28);
+        if (l >= 4) {
+            float spread = thrash ? 0.25 + 0.2 * w1 : 0.08 + 0.3 * hs;
+            float kick = thrash ? 0.7 * max(0.0, w2) : 0.0;
+            float kb = thrash ? 1.3 * max(0.0, w2) : 0.25 * hs;
+            if (l >= 6) { p = knee + pitch(p - knee, -kb); n = pitch(n, -kb); }
+            p = hip + pitch(p - hip, kick); n = pitch(n, kick);
+            p = hip + roll(p - hip, side * spread); n = roll(n, side * spread);
+        } else if (l == 2 || l == 3) {
+            float splay = thrash ? 0.9 + 0.7 * w1 : 0.3 + 1.6 * hs;
+            float reach = thrash ? 1.2 * max(0.0, w2) : 0.0;
+            p = shoulder + pitch(p - shoulder, reach); n = pitch(n, reach);
+            p = shoulder + roll(p - shoulder, side * splay); n = roll(n, side * splay);
+        } else if (l == 1) {
+            float turn = thrash ? 0.4 * sin(t * 4.1 + r2 * 6.28) : (r1 - 0.5) * 1.4;
+            p = neck + roll(p - neck, turn); n = roll(n, turn);
+        }
+        if (l <= 3 && thrash) { // trying to sit up: the torso lifts off the ground and drops
+            float su = 0.7 * pow(max(0.0, sin(t * 1.9 + r2 * 6.28)), 2.0);
+            p = hip + pitch(p - hip, su); n = pitch(n, su);
+        }
+        float fall = lp.x * 1.5707963;
+        p = pitch(p - hip, fall); n = pitch(n, fall);
+        p.z += 0.125;   // the torso's half depth: the back (or front) rests on the ground
+        heading += lp.y;
+    } else {
+        Gait g = gait(st, kind, ph, t, r1, r2);
+        if (l >= 4) { // legs: thigh swing, knee bend on the back swing
+            float sw = side * (s * g.stride + g.stance);
+            float kb = g.knee * max(0.0, -side * cos(ph)) + 0.15;
+            if (l >= 6) { p = knee + pitch(p - knee, -kb); n = pitch(n, -kb); }
+            p = hip + pitch(p - hip, sw); n = pitch(n, sw);
+        } else if (l == 2 || l == 3) { // arms: zombies reach forward, jerky, out of step
+            float jerk = g.jerk * (sin(ph * 3.0 + r1 * 6.28) + 0.4 * sin(t * 9.0 + r2 * 20.0 + side));
+            float aa = g.arm - side * s * g.arm_swing + jerk;
+            p = shoulder + pitch(p - shoulder, aa); n = pitch(n, aa);
+            if (!human) p.y -= side * 0.04;
+        } else if (l == 1) { // head: zombies loll (slow side tilt, forward droop)
+            float tilt = human ? 0.0 : sin(ph * 0.5 + r2 * 6.28) * 0.22 + (r1 - 0.5) * 0.3;
+            float droop = human ? 0.05 : 0.25 + 0.1 * sin(ph * 2.0);
+            if (st == ST_TURNING) tilt += 0.5 * sin(t * 23.0 + r1 * 9.0) * step(0.3, sin(t * 2.3 + r2 * 6.28));
+            p = neck + roll(p - neck, tilt); n = roll(n, tilt);
+            p = neck + pitch(p - neck, droop); n = pitch(n, droop);
+        }
+        if (l <= 3) { // upper body leans into the gait and twists a little
+            p = hip + pitch(p - hip, g.lean); n = pitch(n, g.lean);
+            float tw = s * (human ? 0.06 : 0.12);
+            p = vec3(p.x * cos(tw) - p.y * sin(tw), p.x * sin(tw) + p.y * cos(tw), p.z);
+            n = vec3(n.x * cos(tw) - n.y * sin(tw), n.x * sin(tw) + n.y * cos(tw), n.z);
+        }
+        p.z += g.bob * (abs(cos(ph)) - 0.5);
+        if (st == ST_TURNING) { // the bitten convulse: bursts of a whole-body shudder
+            float burst = step(0.3, sin(t * 2.3 + r2 * 6.28));
+            p.xy += burst * 0.03 * vec2(sin(t * 53.0 + r1 * 40.0), sin(t * 61.0 + r2 * 40.0)) * (p.z / 1.7);
+        }
     }
-    if (l <= 3) { // upper body leans into the run and twists a little
-        float lean = 0.32 + 0.05 * sin(ph * 2.0);
-        p = hip + pitch(p - hip, lean); n = pitch(n, lean);
-        float tw = s * 0.12;
-        p = vec3(p.x * cos(tw) - p.y * sin(tw), p.x * sin(tw) + p.y * cos(tw), p.z);
-        n = vec3(n.x * cos(tw) - n.y * sin(tw), n.x * sin(tw) + n.y * cos(tw), n.z);
-    }
-    p.z += 0.06 * abs(cos(ph)) - 0.03;
     p *= 0.92 + 0.16 * r2; // height variety
-    float c = cos(a.w), sn = sin(a.w);
+    float c = cos(heading), sn = sin(heading);
     vec4 local = vec4(a.x + c * p.x - sn * p.y, a.y + sn * p.x + c * p.y, a.z + p.z, 1.0);
     vec3 nl = vec3(c * n.x - sn * n.y, sn * n.x + c * n.y, n.z);
 
@@ -90,7 +135,9 @@ void main() {
     v_view_pos = view.xyz;
     v_view_normal = mat3(p3d_ModelViewMatrix) * nl;
     v_world_normal = mat3(p3d_ModelMatrix) * nl;
+    v_world_pos = (p3d_ModelMatrix * local).xyz;
     vec3 alb = material_color(m, seed);
+    if (m == 0 && kind == KIND_HUMAN) alb = human_skin(seed);
     if (b.y >= 1.0) alb = mix(alb, srgb(vec3(0.8, 0.15, 0.1)), 0.6);
 #ifdef TWO_SIDED
     v_albedo = pow(alb, vec3(1.0 / 2.2)); // interpolate display-referred: a gradient from

@@ -45,3 +45,54 @@ vec3 material_color(int m, float seed) {
 }
 
 
+
+// Behaviour states (sandbox/crowd STATES; the third instance texel's x) and the human kind
+// (KINDS; its y). Humans and the turning (bitten) walk upright without the zombie reach.
+const int ST_IDLE = 0, ST_WANDER = 1, ST_LURED = 2, ST_CHASE = 3, ST_ATTACK = 4,
+          ST_FLEE = 5, ST_TURNING = 6, ST_KNOCKED = 7, ST_DEAD = 8;
+const int KIND_HUMAN = 3;
+
+// One state's gait, shared by the figures (horde.vert) and the cards (horde_card.vert):
+// angles in radians. stride: thigh swing amplitude; knee: knee bend on the back swing;
+// lean: upper body pitched forward at the hip; arm: arm angle forward from hanging;
+// arm_swing: arm swing against the legs; jerk: the zombie arms' twitch amplitude;
+// bob: vertical bounce (metres); stance: legs held apart front/back (attack).
+struct Gait { float stride, knee, lean, arm, arm_swing, jerk, bob, stance; };
+
+bool upright_human(int st, int kind) { return kind == KIND_HUMAN || st == ST_TURNING; }
+bool lying(int st) { return st == ST_KNOCKED || st == ST_DEAD; }
+
+// The attack's quick repeating snap, 0..1 (sharp peaks, about 2.2 per second).
+float attack_snap(float t, float r) { return pow(abs(sin(t * 7.0 + r * 6.28)), 6.0); }
+
+Gait gait(int st, int kind, float ph, float t, float r1, float r2) {
+    float s = sin(ph);
+    if (upright_human(st, kind)) {   // a human walk (a run when fleeing), arms at the sides
+        bool run = st == ST_FLEE;
+        return Gait(run ? 0.7 : 0.42, run ? 1.3 : 0.5, run ? 0.18 : 0.04, run ? 0.35 : 0.05,
+                    run ? 0.8 : 0.45, 0.0, run ? 0.06 : 0.025, 0.0);
+    }
+    if (st == ST_ATTACK) {           // planted stance, torso thrown forward, arms thrust
+        float k = attack_snap(t, r1);
+        return Gait(0.0, 0.35, 0.55 + 0.3 * k, 1.45 + 0.35 * k, 0.0, 0.06, 0.0, 0.32);
+    }
+    if (st <= ST_WANDER) {           // slow shamble: short dragging steps, arms low, sway
+        float sway = 0.05 * sin(t * 1.3 + r2 * 6.28);
+        return Gait(0.3, 0.45, 0.12 + sway, 0.35 + 0.25 * r1, 0.15, 0.08, 0.02, 0.0);
+    }
+    // lured / chase (and any other): today's fast, jerky sprint
+    return Gait(0.75, 1.1, 0.32 + 0.05 * sin(ph * 2.0), 1.25 + r1 * 0.3, 0.3, 0.12, 0.06, 0.0);
+}
+
+// A lying figure's seeded variation: x = +1 on its back (fell backwards, head behind the
+// feet along the heading) / -1 face down; y = yaw offset from the heading (radians).
+// Knocked agents are thrown on their backs.
+vec2 lying_pose(int st, float r1, float r2) {
+    float face_up = st == ST_KNOCKED || r1 < 0.55 ? 1.0 : -1.0;
+    return vec2(face_up, (r2 - 0.5) * 1.2);
+}
+
+// The living keep a warm skin (zombies get material_color(0)'s grey).
+vec3 human_skin(float seed) {
+    return srgb(mix(vec3(0.86, 0.68, 0.56), vec3(0.70, 0.52, 0.40), hash1(seed + 17.0)));
+}

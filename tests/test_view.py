@@ -1,10 +1,14 @@
 """The Panda3D view renders headless: shaders compile, frames are not blank, night is
 darker than day, the horde draws, its levels of detail partition the agents in view,
-a far horde still draws (as cards) and agents behind the camera are culled.
+a far horde still draws (as cards) and agents behind the camera are culled; every level
+of detail animates the behaviour state (the dead lie flat) and the crowd is lit by the
+effects' point lights.
 
 These tests need OpenGL (Mesa llvmpipe through p3headlessgl); they fail, not skip,
 where it is missing. One ShowBase per process: a module-scoped fixture shares it.
 """
+
+import contextlib
 
 import numpy as np
 import pytest
@@ -159,6 +163,102 @@ def test_culling_drops_agents_behind_camera(scene):
     horde.update(behind, z, hd, ph)
     assert horde.instance_count == 0
     grab.grab()
+
+
+@contextlib.contextmanager
+def _level(horde, level):
+    """Force every agent in view into one level of detail (thresholds in pixels)."""
+    from sandbox.view.horde import CARD, FULL
+    saved = horde.full_px, horde.card_px
+    horde.full_px, horde.card_px = (0.0, 0.0) if level == FULL else (
+        (1e9, 1e8) if level == CARD else (1e9, 0.0))
+    try:
+        yield
+    finally:
+        horde.full_px, horde.card_px = saved
+
+
+def _states(*names):
+    from sandbox.crowd import STATES
+    return np.array([STATES.index(n) for n in names], np.uint8)
+
+
+def _bbox(mask):
+    """(width, height) in pixels of the True pixels' bounding box."""
+    ys, xs = np.nonzero(mask)
+    assert len(xs) > 20, f"figure covers only {len(xs)} pixels"
+    return xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_dead_lie_flat_runners_stand(scene, level):
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_camera((0, -36, 1.6), (0, -27, 0.5), 30)  # side view of one agent heading +x
+    one = (np.array([[0, -27]], np.float32), np.zeros(1, np.float32), np.zeros(1, np.float32),
+           np.full(1, 0.7, np.float32))
+    with _level(horde, level):
+        horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+        empty = grab.grab().astype(np.int16)
+        size = {}
+        for state in ("chase", "dead", "knocked"):
+            horde.update(*one, tint=np.full(1, 0.3, np.float32), state=_states(state))
+            assert horde.counts[level] == 1, horde.counts
+            img = grab.grab().astype(np.int16)
+            size[state] = _bbox(np.abs(img - empty).max(axis=2) > 20)
+    (rw, rh), (dw, dh), (kw, kh) = size["chase"], size["dead"], size["knocked"]
+    assert rh > rw, f"a running figure should stand: {size}"
+    assert dw > 2.0 * dh and kw > 1.5 * kh, f"the dead and knocked should lie: {size}"
+    assert dh < 0.4 * rh, size
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_state_changes_pixels_each_level(scene, level):
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_time(2.0)
+    stage.set_camera((0, -48, 6), (0, -27, 0.5), 40)
+    pos, z, hd, ph = _crowd(30)
+    frames = {}
+    with _level(horde, level):
+        for state in ("wander", "chase", "attack", "turning", "dead"):
+            horde.update(pos, z, hd, ph, state=_states(*[state] * 30))
+            assert horde.counts[level] == 30
+            frames[state] = grab.grab().astype(np.int16)
+        horde.update(pos, z, hd, ph, state=_states(*["flee"] * 30), kind=np.full(30, 3, np.uint8))
+        frames["human"] = grab.grab().astype(np.int16)
+    stage.set_time(0.0)
+    for state, img in frames.items():
+        if state != "chase":
+            changed = (np.abs(img - frames["chase"]).max(axis=2) > 20).mean()
+            assert changed > 0.002, f"{state} looks like chase at level {level}: {changed:.4f}"
+
+
+@pytest.mark.parametrize("level", [0, 2])
+def test_fire_lights_the_horde_at_night(scene, level):
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("night")
+    stage.set_camera((0, -48, 3), (0, -27, 1), 40)
+    ang = np.linspace(0, 2 * np.pi, 12, endpoint=False)  # a ring 2 m around a campfire
+    pos = np.stack([2 * np.cos(ang), -27 + 2 * np.sin(ang)], 1).astype(np.float32)
+    z, hd, ph = np.zeros(12, np.float32), (ang + np.pi).astype(np.float32), ang
+    fire = np.array([[0.0, -27.0, 0.8, 12.0, 6.0, 3.0, 1.0]], np.float32)  # (xyz, r, rgb)
+    try:
+        with _level(horde, level):
+            stage.set_point_lights(fire)
+            horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+            ground = grab.grab().astype(np.int16)
+            horde.update(pos, z, hd, ph)
+            lit = grab.grab().astype(np.float64)
+            stage.set_point_lights(np.zeros((0, 7), np.float32))
+            dark = grab.grab().astype(np.float64)
+    finally:
+        stage.set_point_lights(np.zeros((0, 7), np.float32))
+        stage.set_time_of_day("day")
+    figures = np.abs(lit - ground).max(axis=2) > 20  # pixels the horde covers
+    assert figures.mean() > 0.005
+    assert lit[figures].mean() > 1.2 * dark[figures].mean() + 3, (
+        lit[figures].mean(), dark[figures].mean())
 
 
 def test_shader_error_names_file(scene, tmp_path, monkeypatch):

@@ -12,8 +12,13 @@ Agents behind the camera or outside its view cone (with a `CULL_MARGIN`) are dro
 numpy and cost nothing on the GPU.
 
 Per-instance data live in one rgba32f buffer texture per level, written from numpy every
-`update`, two texels per drawn instance: (x, y, z, heading) and (phase, tint, fade,
-fade side). The nodes have omni bounding volumes (never culled by Panda: the shaders move
+`update`, three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
+fade side) and (behaviour state, kind, 0, 0). Every level animates the state the same
+way (`shaders/horde_common.glsl`: `gait`, `lying_pose`): idle/wander shamble, lured/chase
+sprint, attack lunge, humans and the turning walk upright (the turning shudder), knocked
+thrash and dead lie flat along their heading (a card lying on the ground far away).
+The fragment shaders add the effects' point lights (`shaders/fx_world.glsl`, uniforms
+set on the stage's root). The nodes have omni bounding volumes (never culled by Panda: the shaders move
 the vertices), sit in the fixed bin (deterministic draw order) and are hidden from the
 sun's shadow camera (`SHADOW_MASK`): the crowd receives shadows but casts none.
 
@@ -27,6 +32,7 @@ import builtins
 import numpy as np
 from panda3d.core import NodePath, OmniBoundingVolume
 
+from sandbox.crowd import STATES
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
 
@@ -38,9 +44,13 @@ CARD_PX = 16.0        # projected height at and below which the card is drawn
 FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
 CULL_MARGIN = 1.5     # metres around an agent's centre kept when testing the view cone
 CENTRE_Z = 0.9        # metres above the feet: the point distances and culling use
+TEXELS = 3            # rgba32f texels per instance (the shaders fetch 3i, 3i+1, 3i+2)
 
 # limb ids (shaders/horde.vert must agree)
 TORSO, HEAD, ARM_L, ARM_R, THIGH_L, THIGH_R, SHIN_L, SHIN_R = range(8)
+# the behaviour state drawn when `update` is given none (horde_common.glsl's state and
+# kind ids follow sandbox.crowd.STATES and KINDS)
+CHASE = STATES.index("chase")
 # material ids: the shader picks the colour per instance
 SKIN, SHIRT, PANTS, SHOES, HAIR, JACKET = range(6)
 
@@ -277,7 +287,7 @@ class Horde:
         self.capacity = capacity
         self.texs = []
         for level, lnp in enumerate(self.levels):
-            tex = self._instance_buffer(2 * capacity, f"horde-{LEVEL_NAMES[level]}-instances")
+            tex = self._instance_buffer(TEXELS * capacity, f"horde-{LEVEL_NAMES[level]}-instances")
             lnp.set_shader_input("u_instances", tex)
             self.texs.append(tex)
 
@@ -292,20 +302,23 @@ class Horde:
         focal = 0.5 * self.base.win.get_y_size() / np.tan(np.radians(vfov) / 2)
         return mat, float(hfov), float(vfov), float(focal)
 
-    def update(self, positions, z, headings, phase, tint=None) -> None:
+    def update(self, positions, z, headings, phase, tint=None, state=None,
+               kind=None) -> None:
         """Write this frame's agents (after the camera is placed for the frame).
 
         positions (n, 2) float32 metres; z (n,) float32 ground height, metres; headings
         (n,) radians CCW from +X; phase (n,) gait phase, radians (advances with distance
         walked); tint (n,) float32 or None: the fractional part picks clothes/skin
         variants (None: a hash of the index), an integer part >= 1 marks the agent (drawn
-        reddish, for debugging/hero highlighting).
+        reddish, for debugging/hero highlighting); state (n,) uint8 indices into
+        `sandbox.crowd.STATES` (None: all "chase", the sprint); kind (n,) uint8 indices
+        into `KINDS` (None: all "regular").
         """
         pos = np.asarray(positions, np.float32).reshape(-1, 2)
         n = len(pos)
         if n > self.capacity:
             self._alloc(max(n, int(self.capacity * 1.5)))
-        rows = np.empty((n, 8), np.float32)
+        rows = np.zeros((n, 4 * TEXELS), np.float32)
         rows[:, :2] = pos
         rows[:, 2] = z
         rows[:, 3] = headings
@@ -315,6 +328,9 @@ class Horde:
             rows[:, 5] = ((idx * np.uint32(2654435761)) >> np.uint32(8)) / float(1 << 24)
         else:
             rows[:, 5] = tint
+        rows[:, 8] = CHASE if state is None else np.asarray(state, np.uint8)
+        if kind is not None:
+            rows[:, 9] = np.asarray(kind, np.uint8)
         self.count = n
         buckets = self.select(rows[:, :2], rows[:, 2])
         counts = []
@@ -322,8 +338,8 @@ class Horde:
             k = len(idx)
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
-                buf = buf.reshape(-1, 8)
-                buf[:k, :6] = rows[idx, :6]
+                buf = buf.reshape(-1, 4 * TEXELS)
+                buf[:k] = rows[idx]
                 buf[:k, 6] = fade
                 buf[:k, 7] = side
             lnp = self.levels[level]
