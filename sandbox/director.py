@@ -36,12 +36,15 @@ SEEN_KINDS = ("student", "soldier")   # scripted actors zombies see and chase (n
 
 @dataclass(frozen=True)
 class HordeFrame:
-    """The horde at one instant: (n, 2) positions, (n,) z, headings and gait phase (float32)."""
+    """The horde at one instant: (n, 2) positions, (n,) z, headings and gait phase (float32),
+    (n,) behaviour state and kind (uint8 indices into crowd.STATES / crowd.KINDS)."""
 
     positions: np.ndarray
     z: np.ndarray
     headings: np.ndarray
     phase: np.ndarray  # radians
+    state: np.ndarray
+    kind: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ class Director:
             self._reset(part)
         if self.crowd is None:
             empty = np.zeros(0, np.float32)
-            return HordeFrame(np.zeros((0, 2), np.float32), empty, empty, empty)
+            none = np.zeros(0, np.uint8)
+            return HordeFrame(np.zeros((0, 2), np.float32), empty, empty, empty, none, none)
         t = t - self._start   # the part's crowd clock
         while self._next.time < t - 1e-9:
             self._step()
@@ -159,7 +163,8 @@ class Director:
         s = a.lerp(b, alpha)
         xy = s.positions
         z = (world.terrain_height(xy[:, 0], xy[:, 1]) + self._ground.z).astype(np.float32)
-        return HordeFrame(xy, z, s.headings, (s.phase * (2 * np.pi)).astype(np.float32))
+        return HordeFrame(xy, z, s.headings, (s.phase * (2 * np.pi)).astype(np.float32),
+                          s.state, s.kind)
 
     def _target(self, name: str, horde: HordeFrame) -> np.ndarray | None:
         """World point (3,) of a crowd camera target: horde:centroid, horde:front, agent:ID."""

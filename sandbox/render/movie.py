@@ -73,7 +73,7 @@ class ScenePlayer:
         self.stage.set_time(t)
         self.post.set_time(t)
         h = frame.horde
-        self.horde.update(h.positions, h.z, h.headings, h.phase)
+        self.horde.update(h.positions, h.z, h.headings, h.phase, state=h.state, kind=h.kind)
         self.actors.update(state.actors, t)
         self.effects.update(state, t, cam.pos)
         self.captions.update(state.captions)
