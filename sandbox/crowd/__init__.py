@@ -16,13 +16,17 @@ preferred velocity from sounds (`add_sound`), sight of humans (own and
 `set_visible_humans`, shortened by the live `light_level`), routes (`set_route`),
 pursuit (`set_target`), fire (`add_fire`) and strikes (`strike`); the steering
 makes it collision-free.
+
+Several levels joined by stairs: `Crowd.multi(levels, links)` (a `NavStack`); every
+call taking points then takes `level=`, and agents climb where their field leads.
 """
 
 from .behaviour import KINDS, STATES
 from .crowd import Crowd, CrowdSnapshot
 from .flowfield import FlowField, FlowFieldCache, build_flow_field, goal_cells_for
 from .grid import NavGrid
+from .navstack import NavStack
 from .params import PARAMS, default_params, load_preset
 
-__all__ = ["KINDS", "STATES", "Crowd", "CrowdSnapshot", "FlowField", "FlowFieldCache", "NavGrid", "PARAMS",
-           "build_flow_field", "default_params", "goal_cells_for", "load_preset"]
+__all__ = ["KINDS", "STATES", "Crowd", "CrowdSnapshot", "FlowField", "FlowFieldCache", "NavGrid",
+           "NavStack", "PARAMS", "build_flow_field", "default_params", "goal_cells_for", "load_preset"]

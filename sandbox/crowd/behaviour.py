@@ -7,7 +7,9 @@ goal, flees zombies, gets bitten and turns).
 States (uint8): IDLE, WANDER (walking calmly: a zombie's seeded wander, a human on
 its route), LURED (heading for an attractor: a sound or the scene goal), CHASE,
 ATTACK (biting, stands), FLEE (a human from zombies, a zombie from fire), TURNING
-(bitten human, lies and convulses until it turns), KNOCKED (by a strike), DEAD.
+(bitten human, lies and convulses until it turns), KNOCKED (by a strike), DEAD,
+CLIMB (on the stairs between two levels: stands on the landing it reached until
+its timer runs out; see `NavStack`).
 
 `decide` is one numba pass over all agents that reads only the step's snapshot and
 writes each agent's own entries, so it is order-independent like the steering.
@@ -24,8 +26,9 @@ from .grid import cell_walkable
 
 KINDS = ("regular", "immune", "immortal", "human")
 REGULAR, IMMUNE, IMMORTAL, HUMAN = range(4)
-STATES = ("idle", "wander", "lured", "chase", "attack", "flee", "turning", "knocked", "dead")
-IDLE, WANDER, LURED, CHASE, ATTACK, FLEE, TURNING, KNOCKED, DEAD = range(9)
+STATES = ("idle", "wander", "lured", "chase", "attack", "flee", "turning", "knocked", "dead",
+          "climb")
+IDLE, WANDER, LURED, CHASE, ATTACK, FLEE, TURNING, KNOCKED, DEAD, CLIMB = range(10)
 
 # Layout of the packed behaviour constants.
 (B_DT, B_CONTACT, B_BITE, B_SIGHT, B_WANDER_SPEED, B_WANDER_MIN, B_WANDER_MAX, B_IDLE_FRAC,
@@ -169,7 +172,7 @@ def decide(pos, kind, state, timer, wdir, seed, count, pref_speed, route_cur, ro
             o_state[a] = DEAD
             o_timer[a] = 0.0
             continue
-        if s == KNOCKED or s == TURNING:
+        if s == KNOCKED or s == TURNING or s == CLIMB:
             if t > 0.0:
                 o_state[a] = s
                 o_timer[a] = t

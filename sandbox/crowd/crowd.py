@@ -30,9 +30,10 @@ from sandbox.config import ConfigError, ParamSet
 from sandbox.rng import stream
 
 from . import behaviour as bh
-from .behaviour import DEAD, KINDS, KNOCKED, STATES, decide, pack_behaviour
+from .behaviour import CLIMB, DEAD, KINDS, KNOCKED, LURED, STATES, decide, pack_behaviour
 from .flowfield import FlowField, FlowFieldCache, goal_cells_for
 from .grid import NavGrid
+from .navstack import GAP, NavStack
 from .neighbours import SpatialGrid
 from .params import PARAMS, check_params, default_params
 from .spawn import spawn_positions
@@ -103,8 +104,8 @@ def kind_code(kind) -> int:
 
 
 class Crowd:
-    """Agents on one walkable level: behaviour picks where each wants to go, steering
-    keeps them apart and off walls.
+    """Agents on one walkable level (or several joined by stairs: `Crowd.multi`):
+    behaviour picks where each wants to go, steering keeps them apart and off walls.
 
     nav : the walkable map: a NavGrid or anything with `walkable` (ny, nx) bool,
         `origin` (2,) m and `cell` m (the world's Level).
@@ -166,6 +167,37 @@ class Crowd:
         self._fires = np.zeros((0, 3))
         self._strikes: list[tuple[float, float, float, float]] = []  # (t, x, y, radius)
         self._visible = np.zeros((0, 2))
+        self._stack: NavStack | None = None
+
+    @classmethod
+    def multi(cls, levels: dict, links, params: ParamSet | None = None, seed: int = 0,
+              dt: float = 1.0 / 30.0) -> "Crowd":
+        """A crowd on several levels joined by stairs (see `NavStack`).
+
+        levels : name -> walkable level (`walkable`, `origin`, `cell`, optional `z` m), all
+            of one cell size; links : (a, a_xy, b, b_xy) stairs between level a at a_xy and
+            level b at b_xy (world m), walked both ways. Every call taking points takes a
+            `level` (a name or index; default the first level); getters answer world
+            points, `levels()` each agent's level index. Goals and sounds on any level
+            lead through the stairs; agents climb as they reach their foot.
+        """
+        stack = NavStack(levels, links)
+        crowd = cls(stack.atlas, params, seed=seed, dt=dt)
+        crowd._stack = stack
+        return crowd
+
+    @property
+    def stack(self) -> NavStack | None:
+        """The levels and stairs of a multi-level crowd (None on one level)."""
+        return self._stack
+
+    def _at(self, xy, level) -> np.ndarray:
+        """(k, 2) grid points of world points `xy` on `level` (multi-level crowds only)."""
+        if self._stack is None:
+            if level is not None:
+                raise ValueError("level is for multi-level crowds (Crowd.multi)")
+            return np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        return self._stack.to_atlas(xy, 0 if level is None else level)
 
     # -- population -------------------------------------------------------------
     @property
@@ -173,19 +205,27 @@ class Crowd:
         """Number of agents (the dead included: ids never change)."""
         return len(self._pos)
 
-    def spawn(self, n: int, centre_xy, radius: float, kind: str = "regular") -> np.ndarray:
+    def spawn(self, n: int, centre_xy, radius: float, kind: str = "regular",
+              level=None) -> np.ndarray:
         """Place `n` agents of `kind` on walkable cells within `radius` m of `centre_xy`.
 
         Deterministic (seeded rejection sampling), about one body width apart from each
         other and from agents already there. Returns their ids (n,) int64.
         """
         code = kind_code(kind)
-        xy = spawn_positions(self.nav, self._spawn_rng, n, centre_xy, radius,
-                             2.0 * self.params["radius"], self._pos)
-        return self.spawn_at(xy, kind=KINDS[code])
+        try:
+            xy = spawn_positions(self.nav, self._spawn_rng, n, self._at(centre_xy, level)[0],
+                                 radius, 2.0 * self.params["radius"], self._pos)
+        except ValueError:
+            if self._stack is None or not radius >= 0:
+                raise
+            x, y = np.asarray(centre_xy, dtype=np.float64).reshape(2)
+            where = "" if level is None else f" on level {level!r}"
+            raise ValueError(f"no walkable ground within {radius} m of ({x:g}, {y:g}){where}") from None
+        return self._spawn(xy, None, KINDS[code], None)
 
     def spawn_at(self, xy, speed_rank=None, kind: str = "regular",
-                 agent_seed=None) -> np.ndarray:
+                 agent_seed=None, level=None) -> np.ndarray:
         """Add agents of `kind` at world points `xy` (n, 2) m, all on walkable cells, at rest.
 
         speed_rank : optional (n,) in [0, 1), 0 = fastest; drawn from the seeded trait
@@ -193,13 +233,18 @@ class Crowd:
         own random draws (wander, turning delay); drawn when omitted. Headings and gait
         phases start random (seeded). Returns the new ids (n,) int64 (spawn order).
         """
-        code = kind_code(kind)
-        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        m = len(xy)
-        if m and not self.nav.is_walkable(xy).all():
-            bad = xy[~self.nav.is_walkable(xy)][0]
+        world = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        xy = self._at(world, level)
+        if len(xy) and not self.nav.is_walkable(xy).all():
+            bad = world[~self.nav.is_walkable(xy)][0]
             raise ConfigError(f"spawn point ({bad[0]:.2f}, {bad[1]:.2f}) is not on a walkable "
                               "cell (allowed: points on the walkable map)")
+        return self._spawn(xy, speed_rank, kind, agent_seed)
+
+    def _spawn(self, xy: np.ndarray, speed_rank, kind: str, agent_seed) -> np.ndarray:
+        """Append agents at grid points `xy` (m, 2), already checked walkable."""
+        code = kind_code(kind)
+        m = len(xy)
         traits = self._trait_rng.random((m, 3))
         seeds = self._trait_rng.integers(0, 2**63, m, dtype=np.int64).astype(np.uint64)
         if speed_rank is None:
@@ -242,7 +287,7 @@ class Crowd:
         """A per-agent storage array reordered by agent id (a copy)."""
         return a[self._slot]
 
-    def set_route(self, ids, waypoints) -> None:
+    def set_route(self, ids, waypoints, level=None) -> None:
         """Agents `ids` walk through `waypoints` ((k, 2) m shared, or (len(ids), k, 2) one
         route each) in order, straight from one to the next, and stop at the last. A route
         outranks the goal; fleeing, chasing and sounds outrank a route. k = 0 clears."""
@@ -252,6 +297,7 @@ class Crowd:
             wp = np.broadcast_to(wp.reshape(1, -1, 2), (len(ids), len(wp), 2))
         if wp.shape[:1] != (len(ids),) or wp.shape[-1] != 2 or wp.ndim != 3:
             raise ValueError("waypoints must be (k, 2) or (len(ids), k, 2) metres")
+        wp = self._at(wp, level).reshape(wp.shape)
         k = wp.shape[1]
         first = len(self._wp)
         self._wp = np.concatenate([self._wp, wp.reshape(-1, 2)])
@@ -268,12 +314,13 @@ class Crowd:
         self._target[self._slot[ids]] = target_id
 
     # -- goal -------------------------------------------------------------------
-    def set_goal(self, xy) -> None:
+    def set_goal(self, xy, level=None) -> None:
         """Send every agent toward world point(s) `xy` ((2,) or (k, 2) m): the nearest one
         by path. Points on blocked cells move to the nearest walkable cell. The flow
         field is built on the next step, or taken from the cache if built before."""
+        xy = self._at(xy, level)
         cells = goal_cells_for(self.nav, xy)
-        self._goal_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2).copy()
+        self._goal_xy = xy.copy()
         if self._goal_cells is None or not np.array_equal(cells, self._goal_cells):
             self._goal_cells = cells
             self._field_key = _STALE
@@ -315,7 +362,7 @@ class Crowd:
         self._field_key = key
 
     # -- events -----------------------------------------------------------------
-    def add_sound(self, xy, loudness: float = 1.0, duration: float = 10.0) -> None:
+    def add_sound(self, xy, loudness: float = 1.0, duration: float = 10.0, level=None) -> None:
         """A sound (a lure: drone, loudspeaker, flare, a crash) at world point `xy` from now
         for `duration` s. Zombies within `hearing_range * loudness` metres of path run to it
         along its flow field (built once per sound cell, cached)."""
@@ -325,22 +372,25 @@ class Crowd:
             raise ConfigError(f"loudness = {loudness!r} (allowed: a number above 0)")
         if not (duration > 0.0 and np.isfinite(duration)):
             raise ConfigError(f"duration = {duration!r} (allowed: seconds above 0)")
-        cells = goal_cells_for(self.nav, xy)
+        cells = goal_cells_for(self.nav, self._at(xy, level))
         self._sounds.append((cells, loudness, self.time + duration))
 
-    def add_fire(self, xy, radius: float) -> None:
+    def add_fire(self, xy, radius: float, level=None) -> None:
         """A fire of `radius` m at world point `xy`: zombies keep out of it (see fire_margin)."""
         radius = float(radius)
         if not radius > 0.0:
             raise ConfigError(f"fire radius = {radius!r} (allowed: metres above 0)")
-        x, y = np.asarray(xy, dtype=np.float64).reshape(2)
+        if self._stack is not None and radius + self.params["fire_margin"] > GAP:
+            raise ConfigError(f"fire radius = {radius!r} (allowed on a multi-level crowd: up to "
+                              f"{GAP:g} m less fire_margin, the gap between levels)")
+        x, y = self._at(xy, level)[0]
         self._fires = np.concatenate([self._fires, [[x, y, radius]]])
 
     def clear_fires(self) -> None:
         """Put out every fire."""
         self._fires = np.zeros((0, 3))
 
-    def strike(self, xy, radius: float, t: float | None = None) -> None:
+    def strike(self, xy, radius: float, t: float | None = None, level=None) -> None:
         """A strike (bomb, shell) at world point `xy` with `radius` m, now or at scene time `t`
         s (applied at the first step that starts at or after t). Within
         strike_kill_fraction * radius agents die; further out, up to `radius`, they are
@@ -349,16 +399,16 @@ class Crowd:
         radius = float(radius)
         if not radius > 0.0:
             raise ConfigError(f"strike radius = {radius!r} (allowed: metres above 0)")
-        x, y = np.asarray(xy, dtype=np.float64).reshape(2)
+        x, y = self._at(xy, level)[0]
         when = self.time if t is None else float(t)
         self._strikes.append((when, x, y, radius))
         if t is None:
             self._land_strikes()
 
-    def set_visible_humans(self, xy) -> None:
+    def set_visible_humans(self, xy, level=None) -> None:
         """Scripted humans (k, 2) m the crowd does not move but zombies see, chase and
         attack, like its own humans; set again whenever they move (each step)."""
-        self._visible = np.asarray(xy, dtype=np.float64).reshape(-1, 2).copy()
+        self._visible = self._at(xy, level).copy()
 
     def _land_strikes(self) -> None:
         due = [s for s in self._strikes if s[0] <= self.time + 1e-9]
@@ -370,6 +420,8 @@ class Crowd:
             d = np.hypot(self._pos[:, 0] - x, self._pos[:, 1] - y)
             inner = p["strike_kill_fraction"] * radius
             alive = self._state != DEAD
+            if self._stack is not None:  # a strike hits its own level only
+                alive &= self._stack.level_of(self._pos) == self._stack.level_of(np.array([[x, y]]))
             dead = alive & (d <= inner)
             hit = alive & (d > inner) & (d <= radius)
             self._state[dead] = DEAD
@@ -440,7 +492,35 @@ class Crowd:
                 self._sgrid = SpatialGrid(nav.origin, (nx * nav.cell, ny * nav.cell), reach)
             if self.n:
                 self._advance(reach)
+                if self._stack is not None:
+                    self._climb()
             self.steps += 1
+
+    def _climb(self) -> None:
+        """Lured agents within stair_reach of the foot of stairs their goal or a sound
+        leads through go up (or down): they appear on the far landing at the same offset
+        (at its centre if that is blocked), at rest, in CLIMB for climb_time s."""
+        st = self._stack
+        used = st.used(self._dist)
+        for dist in self._sound_fields[0]:
+            used |= st.used(dist)
+        if not used.any():
+            return
+        p = self.params
+        free = self._state == LURED
+        for m in np.nonzero(used)[0]:
+            foot, land = st.ends[m]
+            off = self._pos - foot
+            on = free & (off[:, 0] ** 2 + off[:, 1] ** 2 <= p["stair_reach"] ** 2)
+            if not on.any():
+                continue
+            dst = land + off[on]
+            dst[~self.nav.is_walkable(dst)] = land
+            self._pos[on] = dst
+            self._vel[on] = 0.0
+            self._state[on] = CLIMB
+            self._timer[on] = p["climb_time"]
+            free &= ~on
 
     def _advance(self, reach: float) -> None:
         """One step of behaviour, steering and motion for all agents.
@@ -498,8 +578,12 @@ class Crowd:
 
     # -- bulk getters -----------------------------------------------------------
     def positions(self, dtype=np.float32) -> np.ndarray:
-        """(n, 2) world x, y, metres, by agent id (float64: the exact state)."""
-        return self._by_id(self._pos).astype(dtype, copy=False)
+        """(n, 2) world x, y, metres, by agent id (float64: the exact state); on a
+        multi-level crowd each on its own level (see `levels`)."""
+        xy = self._by_id(self._pos)
+        if self._stack is not None:
+            xy = self._stack.to_world(xy)
+        return xy.astype(dtype, copy=False)
 
     def velocities(self, dtype=np.float32) -> np.ndarray:
         """(n, 2) m/s by agent id (float64: the exact state)."""
@@ -534,7 +618,10 @@ class Crowd:
         return self._by_id(self._aseed)
 
     def levels(self) -> np.ndarray:
-        """(n,) uint8 level index of every agent (one crowd walks one level)."""
+        """(n,) uint8 level index of every agent (a one-level crowd: its `level`; a
+        multi-level crowd: the index into its level names)."""
+        if self._stack is not None:
+            return self._stack.level_of(self._by_id(self._pos))
         return np.full(self.n, self.level, np.uint8)
 
     def counts(self) -> dict:

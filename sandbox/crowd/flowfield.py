@@ -1,7 +1,8 @@
 """Flow fields: for every walkable cell, the direction of the shortest path to a goal.
 
 One Dijkstra over the walkable cells (8-connected, no corner cutting past a
-blocked orthogonal neighbour) from a set of goal cells gives the path distance;
+blocked orthogonal neighbour, plus the grid's portals: stairs to another level) from
+a set of goal cells gives the path distance;
 the cost of a step grows near walls so paths keep off them. The direction in a
 cell is the descending upwind gradient of that distance (smooth, unlike "go to
 the best neighbour", which only knows 8 directions); agents sample it
@@ -70,7 +71,9 @@ def build_flow_field(nav: NavGrid, goal_cells, wall_cost: float = 3.0,
     else:
         cost = np.ones(nav.shape)
     cost = np.ascontiguousarray(cost, dtype=np.float64)
-    dist = _dijkstra(nav.walkable, cost, goals, nav.cell)
+    # the search runs from the goals outward, so a portal (from, to) is walked backwards
+    back = np.ascontiguousarray(nav.portals[:, ::-1])
+    dist = _dijkstra(nav.walkable, cost, goals, nav.cell, back, nav.portal_cost)
     direction = _directions(nav.walkable, dist)
     dist.setflags(write=False)
     direction.setflags(write=False)
@@ -151,9 +154,11 @@ def _sift_down(hkey, hnode, hpos, k, size):
 
 
 @njit(cache=True)
-def _dijkstra(walk, cost, goals, cell):
+def _dijkstra(walk, cost, goals, cell, links, link_cost):
     """Weighted path distance (metres) to the nearest goal cell; indexed binary heap.
 
+    links : (m, 2) int64 extra edges (flat cell a, flat cell b) the search may take from a
+    to b at `link_cost` (m,) metres (few: checked only at cells flagged as link ends).
     Ties are broken by cell index, so the result never depends on anything but the inputs.
     """
     ny, nx = walk.shape
@@ -176,6 +181,9 @@ def _dijkstra(walk, cost, goals, cell):
         size += 1
     diag = np.sqrt(2.0)
     cflat = cost.ravel()
+    has_link = np.zeros(n, dtype=np.bool_)
+    for m in range(links.shape[0]):
+        has_link[links[m, 0]] = True
     while size > 0:
         node = hnode[0]
         d = hkey[0]
@@ -190,6 +198,12 @@ def _dijkstra(walk, cost, goals, cell):
         j = node // nx
         i = node - j * nx
         c0 = cflat[node]
+        if has_link[node]:
+            for m in range(links.shape[0]):
+                nb = links[m, 1]
+                if links[m, 0] != node or done[nb]:
+                    continue
+                size = _relax(hkey, hnode, hpos, dist, nb, d + link_cost[m], size)
         for k in range(8):
             di = _DI[k]
             dj = _DJ[k]
@@ -207,20 +221,27 @@ def _dijkstra(walk, cost, goals, cell):
             nb = jj * nx + ii
             if done[nb]:
                 continue
-            nd = d + step * cell * 0.5 * (c0 + cflat[nb])
-            if nd < dist[nb]:
-                dist[nb] = nd
-                p = hpos[nb]
-                if p < 0:
-                    hkey[size] = nd
-                    hnode[size] = nb
-                    hpos[nb] = size
-                    _sift_up(hkey, hnode, hpos, size)
-                    size += 1
-                else:
-                    hkey[p] = nd
-                    _sift_up(hkey, hnode, hpos, p)
+            size = _relax(hkey, hnode, hpos, dist, nb, d + step * cell * 0.5 * (c0 + cflat[nb]),
+                          size)
     return dist.reshape(ny, nx)
+
+
+@njit(cache=True)
+def _relax(hkey, hnode, hpos, dist, nb, nd, size):
+    """Lower `nb`'s distance to `nd` if shorter (push or decrease-key); the new heap size."""
+    if nd < dist[nb]:
+        dist[nb] = nd
+        p = hpos[nb]
+        if p < 0:
+            hkey[size] = nd
+            hnode[size] = nb
+            hpos[nb] = size
+            _sift_up(hkey, hnode, hpos, size)
+            size += 1
+        else:
+            hkey[p] = nd
+            _sift_up(hkey, hnode, hpos, p)
+    return size
 
 
 @njit(cache=True)

@@ -26,10 +26,14 @@ class NavGrid:
         the grid's outer border counts as wall.
     wall_grad : (ny, nx, 2) float64: gradient of `wall_sdf` (x, y components),
         pointing away from walls; about unit length away from corners.
+    portals : (m, 2) int64 flat cell indices (row * nx + col) (from, to): one-way jumps
+        between cells that are not neighbours (stairs between levels packed side by side,
+        see `NavStack`); none on a plain grid.
+    portal_cost : (m,) float64 metres of path a jump counts for.
     """
 
     def __init__(self, walkable, origin, cell):
-        walk = np.ascontiguousarray(np.asarray(walkable, dtype=bool))
+        walk = np.array(walkable, dtype=bool, order="C")  # own copy: frozen below, never the caller's
         if walk.ndim != 2 or walk.shape[0] < 2 or walk.shape[1] < 2:
             raise ValueError(f"walkable must be a 2-D (ny, nx) bool array, got shape {walk.shape}")
         origin = np.asarray(origin, dtype=np.float64).reshape(2).copy()
@@ -44,6 +48,8 @@ class NavGrid:
         self.wall_sdf, self.wall_grad = _wall_fields(walk, cell)
         self.wall_sdf.setflags(write=False)
         self.wall_grad.setflags(write=False)
+        self.portals = np.zeros((0, 2), np.int64)
+        self.portal_cost = np.zeros(0)
 
     @classmethod
     def from_level(cls, level) -> "NavGrid":

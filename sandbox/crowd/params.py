@@ -43,6 +43,12 @@ PARAMS: tuple[Param, ...] = (
           "time constant of the heading filter (0: heading = velocity direction)", group="steering"),
     Param("stride_length", 1.6, 0.2, 5.0, "m",
           "distance covered by one full gait cycle (phase 0 to 1)", group="steering"),
+    Param("stair_reach", 0.75, 0.1, 5.0, "m",
+          "an agent led up or down stairs takes them within this distance of their foot "
+          "(multi-level crowds)", group="navigation"),
+    Param("climb_time", 4.0, 0.0, 60.0, "s",
+          "time on one flight of stairs: the agent stands on the landing it reached this "
+          "long (multi-level crowds)", group="navigation"),
     Param("wall_cost", 3.0, 0.0, 50.0, "",
           "extra path cost right at a wall, as a multiple of the open-ground cost, "
           "so paths keep off walls", live=False, group="navigation"),
