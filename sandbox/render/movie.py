@@ -235,9 +235,10 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
                            f"bench {scene.path.name}", console):
             pass
     total = sum(sum(v) for v in ms.values()) / 1000
-    crowd = player.director.crowd
+    largest = max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
+                   if seg.crowd), default=0)   # the biggest horde of the film's parts
     result = {"scene": scene.path.name, "size": f"{size[0]}x{size[1]}", "quality": quality,
-              "codec": codec, "agents": crowd.n if crowd else 0, "frames": frames}
+              "codec": codec, "agents": largest, "frames": frames}
     result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
     result["fps"] = frames / total
     return result
