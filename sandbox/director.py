@@ -54,8 +54,12 @@ class Frame:
 
 
 class Director:
-    def __init__(self, scene: Scene):
+    """`bake`: a recorded crowd (`sandbox.crowd.bake.Bake`) played back instead of the
+    scene's own crowds, frame by frame from scene time 0."""
+
+    def __init__(self, scene: Scene, bake=None):
         self.scene = scene
+        self.bake = bake
         self.anchors = world.anchors()
         self.sequence = Sequence(scene, self.anchors)
         self._ground = world.walkmap().levels["ground"]
@@ -147,6 +151,8 @@ class Director:
     # -- frames ----------------------------------------------------------------------
     def horde_at(self, t: float) -> HordeFrame:
         """The horde at scene time `t`, between the fixed steps around it."""
+        if self.bake is not None:
+            return self._played(t)
         part = self._part_at(t)
         if part != self._part or (self.crowd is not None and t - self._start < self._prev.time - 1e-9):
             self._reset(part)
@@ -165,6 +171,22 @@ class Director:
         z = (world.terrain_height(xy[:, 0], xy[:, 1]) + self._ground.z).astype(np.float32)
         return HordeFrame(xy, z, s.headings, (s.phase * (2 * np.pi)).astype(np.float32),
                           s.state, s.kind)
+
+    def _played(self, t: float) -> HordeFrame:
+        """The bake at time `t`: the two recorded steps around it, interpolated; the last
+        recorded step holds after the bake ends."""
+        bake = self.bake
+        f = min(max(t / bake.dt, 0.0), bake.frames - 1.0)
+        if abs(f - round(f)) < 1e-6:
+            f = float(round(f))   # on a recorded step: that step exactly
+        i = int(f)
+        s = bake.snapshot(i).lerp(bake.snapshot(min(i + 1, bake.frames - 1)), f - i)
+        xy = s.positions
+        heights = np.array([lv.z for lv in world.walkmap().levels.values()])
+        level = bake.level[min(int(round(f)), bake.frames - 1)]
+        z = world.terrain_height(xy[:, 0], xy[:, 1]) * (level == 0) + heights[level]
+        return HordeFrame(xy, z.astype(np.float32), s.headings,
+                          (s.phase * (2 * np.pi)).astype(np.float32), s.state, s.kind)
 
     def _target(self, name: str, horde: HordeFrame) -> np.ndarray | None:
         """World point (3,) of a crowd camera target: horde:centroid, horde:front, agent:ID."""

@@ -101,3 +101,13 @@ def test_render_help_explains_options():
     for option in ("--quality", "--start", "--end", "--crf", "--codec", "--stills", "--every",
                    "--bench", "--agents", "--frames", "--json", "default 24", "seconds"):
         assert option in run.stdout, option
+
+
+def test_bad_bake(tmp_path):
+    bad = tmp_path / "run.npz"
+    bad.write_bytes(b"not a bake")
+    run = hyosan("render", "--bake", str(bad), "--stills", str(tmp_path / "s"))
+    assert_user_error(run, str(bad), "not a crowd bake")
+    run = hyosan("render", "--bake", str(bad), "--agents", "10", "--stills", str(tmp_path / "s"))
+    assert_user_error(run, "--agents and --bake")
+    assert not (tmp_path / "s").exists()

@@ -79,3 +79,23 @@ def test_each_part_of_a_film_plays_its_own_crowd(tmp_path):
     assert np.array_equal(film.horde_at(2.5).positions, alone_a.horde_at(2.5).positions)
     assert np.array_equal(film.horde_at(4.5).positions, alone_b.horde_at(1.5).positions)
     assert np.array_equal(film.horde_at(1.0).positions, alone_a.horde_at(1.0).positions)
+
+
+def test_a_bake_plays_back_as_recorded(finale, tmp_path):
+    """The renderer can replay a recorded crowd: at each recorded step the horde is exactly
+    the bake, between steps it is interpolated, after the end the last step holds."""
+    from sandbox.crowd import Crowd, load_preset
+    from sandbox.crowd.bake import load, record
+
+    crowd = Crowd(world.walkmap().levels["ground"],
+                  load_preset(paths.CROWD_PRESETS / "hyosan_horde.toml"), seed=3)
+    crowd.spawn(120, (0.0, -10.0), 8.0)
+    crowd.set_goal((0.0, 30.0))
+    record(crowd, 30).save(tmp_path / "run.npz")
+    bake = load(tmp_path / "run.npz")
+    director = Director(finale, bake)
+    for step in (0, 7, 30):
+        assert np.array_equal(director.horde_at(step * bake.dt).positions, bake.positions[step])
+    between = director.horde_at(7.5 * bake.dt).positions
+    assert np.allclose(between, (bake.positions[7] + bake.positions[8]) / 2, atol=1e-5)
+    assert np.array_equal(director.horde_at(99.0).positions, bake.positions[-1])

@@ -38,18 +38,24 @@ def cmd_render(args) -> int:
     scene_file = scene_path(args.scene)
     from sandbox.render import movie, video
 
+    if args.bake is not None and args.agents is not None:
+        raise UserError("--agents and --bake do not go together (a bake has its own agents)")
     scene = movie.prepare(scene_file, args.agents)
+    bake = None
+    if args.bake is not None:
+        from sandbox.crowd.bake import load
+        bake = load(args.bake)
     codec = args.codec or "h264"
     if mode == "bench":
         result = movie.bench(scene, args.size, args.fps, frames=args.frames or 48,
-                             quality=args.quality, codec=codec)
+                             quality=args.quality, codec=codec, bake=bake)
         print_bench(result, as_json=args.json)
         return 0
     times = movie.frame_times(scene, args.fps, args.start, args.end)
     if mode == "stills":
         folder = writable_output(args.stills / "contact.png").parent
         movie.render_stills(scene, folder, args.size, args.fps, times=times,
-                            every=args.every or 1, quality=args.quality)
+                            every=args.every or 1, quality=args.quality, bake=bake)
         return 0
     out = args.output or paths.OUT / f"{scene_file.stem}{video.CODECS[codec].suffixes[0]}"
     try:
@@ -57,7 +63,7 @@ def cmd_render(args) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     movie.render_movie(scene, writable_output(out), args.size, args.fps, times=times,
-                       quality=args.quality, codec=codec, crf=args.crf)
+                       quality=args.quality, codec=codec, crf=args.crf, bake=bake)
     return 0
 
 
@@ -134,6 +140,9 @@ def register(sub) -> None:
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",
                    help="with --bench: print the result as one JSON object on stdout")
+    p.add_argument("--bake", type=Path, default=None, metavar="RUN.npz",
+                   help="play back a recorded crowd (hyosan crowd bake) instead of simulating "
+                   "the scene's own (any render mode)")
     p.add_argument("--agents", type=ranged_int(1, 200_000), default=None, metavar="N",
                    help="resize the scene's crowd to N agents, 1 to 200000, each spawn "
                    "keeping its share (default: as in the scene)")

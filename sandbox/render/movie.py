@@ -39,8 +39,9 @@ class ScenePlayer:
     post chain (no anti-aliasing, no grain); "final" is the full look: HDR with bloom,
     grade, vignette, grain and FXAA (sandbox.view.post.QUALITY)."""
 
-    def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final"):
-        self.director = Director(scene)  # validates anchors and the crowd preset before any GL
+    def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final",
+                 bake=None):
+        self.director = Director(scene, bake)  # validates anchors and the crowd preset before any GL
         from sandbox import world
         from sandbox.view.actors import Actors
         from sandbox.view.app import FrameGrabber, open_base
@@ -54,7 +55,8 @@ class ScenePlayer:
         self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day,
                            tree_shadows=quality != "draft")
         crowd = self.director.crowd
-        self.horde = Horde(self.stage, capacity=max(crowd.n if crowd else 0, 1))
+        agents = bake.n if bake is not None else crowd.n if crowd else 0
+        self.horde = Horde(self.stage, capacity=max(agents, 1))
         self.effects = Effects(self.stage, seed=scene.seed)
         self.actors = Actors(self.stage)
         self.post = PostChain(self.base, self.stage, quality)
@@ -139,12 +141,12 @@ def _rendered(player: ScenePlayer, times: list[float], label: str, console: Cons
 
 def render_movie(scene: Scene, out: Path, size=(1280, 720), fps: int = 24, *,
                  times: list[float], quality: str = "final", codec: str = "h264",
-                 crf: int | None = None, console: Console | None = None) -> dict:
+                 crf: int | None = None, bake=None, console: Console | None = None) -> dict:
     """Render the frames at `times` to the video `out`; returns a summary of the run."""
     from sandbox.render.video import VideoWriter
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality)
+    player = ScenePlayer(scene, size, quality, bake)
     start = time.perf_counter()
     with VideoWriter(out, size, fps, codec=codec, quality=quality, crf=crf) as video:
         for _, _, rgb in _rendered(player, times, f"rendering {scene.path.name}", console):
@@ -160,7 +162,7 @@ def render_movie(scene: Scene, out: Path, size=(1280, 720), fps: int = 24, *,
 
 
 def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *,
-                  times: list[float], every: int = 1, quality: str = "final",
+                  times: list[float], every: int = 1, quality: str = "final", bake=None,
                   console: Console | None = None) -> dict:
     """Write every `every`th frame of `times` as PNG into `folder`, plus `contact.png`.
 
@@ -169,7 +171,7 @@ def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *
     from PIL import Image
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality)
+    player = ScenePlayer(scene, size, quality, bake)
     picked = list(range(0, len(times), every))
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
@@ -217,7 +219,7 @@ def contact_sheet(shots: list, thumb_width: int = 240, columns: int = 6):
 
 
 def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
-          quality: str = "final", codec: str = "h264", crf: int | None = None,
+          quality: str = "final", codec: str = "h264", crf: int | None = None, bake=None,
           console: Console | None = None) -> dict:
     """Median milliseconds per frame in each stage, over `frames` frames spread over the
     scene, encoding into the null muxer (real encode work, no file).
@@ -227,7 +229,7 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     from sandbox.render.video import VideoWriter
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality)
+    player = ScenePlayer(scene, size, quality, bake)
     times = [scene.duration * (k + 0.5) / frames for k in range(frames)]
     ms = {stage: [] for stage in BENCH_STAGES}
     with VideoWriter(None, size, fps, codec=codec, quality=quality, crf=crf) as video:
@@ -238,7 +240,8 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     largest = max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
                    if seg.crowd), default=0)   # the biggest horde of the film's parts
     result = {"scene": scene.path.name, "size": f"{size[0]}x{size[1]}", "quality": quality,
-              "codec": codec, "agents": largest, "frames": frames}
+              "codec": codec, "agents": bake.n if bake is not None else largest,
+              "frames": frames}
     result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
     result["fps"] = frames / total
     return result
