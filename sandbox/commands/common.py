@@ -35,16 +35,23 @@ def positive_int(text: str) -> int:
     return value
 
 
-def scene_path(text: str) -> Path:
-    """A scene given as a path, or by name from scenes/ (`finale` -> scenes/finale.toml)."""
+def named_file(text: str, folder: Path, what: str) -> Path:
+    """A data file given as a path, or by name from `folder` (`finale` -> folder/finale.toml);
+    a UserError listing what `folder` holds otherwise."""
     path = Path(text)
     if path.is_file():
         return path
-    named = paths.SCENES / f"{text}.toml"
+    named = folder / f"{text}.toml"
     if named.is_file():
         return named
-    raise UserError(f"scene {text!r} not found (no such file, and no {named.name} in "
-                    f"{paths.SCENES.name}/)")
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    raise UserError(f"{what} {text!r} not found (no such file, and no {named.name} in "
+                    f"{folder.relative_to(paths.ROOT)}/: {known})")
+
+
+def scene_path(text: str) -> Path:
+    """A scene given as a path, or by name from scenes/."""
+    return named_file(text, paths.SCENES, "scene")
 
 
 def writable_output(path: Path) -> Path:

@@ -6,21 +6,14 @@ import json
 from pathlib import Path
 
 from sandbox import paths
-from sandbox.commands.common import UserError, positive_int, writable_output
+from sandbox.commands.common import UserError, named_file, positive_int, writable_output
 
 ORDER = 30
 
 
 def preset_path(text: str) -> Path:
     """A crowd preset given as a path, or by name from scenes/crowd/."""
-    path = Path(text)
-    if path.is_file():
-        return path
-    named = paths.CROWD_PRESETS / f"{text}.toml"
-    if named.is_file():
-        return named
-    known = ", ".join(sorted(p.stem for p in paths.CROWD_PRESETS.glob("*.toml")))
-    raise UserError(f"crowd preset {text!r} not found (no such file; presets: {known})")
+    return named_file(text, paths.CROWD_PRESETS, "crowd preset")
 
 
 def load_preset_setup(preset: Path):

@@ -481,7 +481,6 @@ class Crowd:
 
     def step(self, n: int = 1) -> None:
         """Advance `n` fixed steps of `dt` seconds."""
-        p = self.params
         nav = self.nav
         for _ in range(int(n)):
             self._land_strikes()

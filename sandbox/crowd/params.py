@@ -127,6 +127,17 @@ def default_params() -> ParamSet:
     return ParamSet(PARAMS)
 
 
+def read_preset(path: Path) -> dict:
+    """The TOML of the crowd preset at `path`, or a ConfigError naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such crowd preset") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
 def load_preset(path: str | Path) -> ParamSet:
     """Read a crowd preset: a TOML file whose `[params]` table sets some parameters.
 
@@ -136,13 +147,7 @@ def load_preset(path: str | Path) -> ParamSet:
     `ConfigError` naming the file, the key, the value and the allowed range.
     """
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such crowd preset") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_preset(path)
     extra = sorted(set(data) - {"params", "meta", "setup"})
     if extra:
         raise ConfigError(f"{path}: unknown table or key {extra[0]!r} "

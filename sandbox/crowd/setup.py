@@ -21,7 +21,6 @@ the key, the value and what is allowed.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -32,6 +31,7 @@ from sandbox.config import ConfigError
 
 from .behaviour import KINDS
 from .crowd import Crowd
+from .params import read_preset
 
 Resolve = Callable[[str], tuple[float, float]]
 
@@ -153,13 +153,7 @@ def _table(where, value, allowed):
 def load_setup(path: str | Path, resolve: Resolve) -> Setup:
     """The `[setup]` table of the preset at `path` (ConfigError if missing or wrong)."""
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such crowd preset") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_preset(path)
     if "setup" not in data:
         raise ConfigError(f"{path}: no [setup] table (a bake needs spawns)")
     w = f"{path} [setup]"
