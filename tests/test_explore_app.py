@@ -69,6 +69,22 @@ out["bookmark"] = {"stored": pose, "away": moved, "recalled": s.camera.pose(),
 # C goes back to the shot camera
 send("c"); step()
 out["mode_after_c"] = s.mode
+# click a figure in the middle of the view: selected; G follows it as it moves
+h = s.last.horde
+s.free().frame(np.array([*h.positions[5], h.z[5] + 1.0]), 6.0)
+step(0.0)
+ex.pointer_override = (0.0, 0.0); send("mouse1"); send("mouse1-up")
+ex.pointer_override = None
+out["selected"] = s.selection.kind if s.selection else None
+send("g"); step(0.0)
+target0, cam0 = s.target_point(s.last), s.camera.pos.copy()
+s.transport.playing = True
+for _ in range(10):
+    step(0.1)
+s.transport.playing = False
+out["follow"] = [(s.target_point(s.last) - target0).tolist(), (s.camera.pos - cam0).tolist()]
+send("escape"); step(0.0)
+out["following_after_escape"] = s.following
 # transport keys
 s.transport.seek(3.0); s.transport.playing = True
 send("space"); out["playing_after_space"] = s.transport.playing
@@ -151,6 +167,15 @@ def test_keys_fly_the_camera_the_expected_way(drive):
     assert out["fly_e"] == pytest.approx([0.0, 0.0, 6.0], abs=1e-6)
     assert out["look_dheading"] == pytest.approx(-18.0, abs=1e-6)
     assert out["mode_after_c"] == "shot"
+
+
+def test_click_selects_and_g_follows(drive):
+    out, _ = drive
+    assert out["selected"] in ("agent", "character")
+    moved, carried = out["follow"]
+    assert np.linalg.norm(moved) > 0.5                       # the figure walked
+    assert carried == pytest.approx(moved, abs=1e-6)         # the camera came along
+    assert out["following_after_escape"] is False
 
 
 def test_bookmark_round_trip_replaces_the_corrupt_file(drive):

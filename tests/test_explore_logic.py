@@ -274,3 +274,13 @@ def test_bad_scene_is_one_line_exit_2_like_render(tmp_path):
         assert explore.returncode == render.returncode == 2
         assert explore.stderr == render.stderr
         assert explore.stderr.count("\n") == 1 and "Traceback" not in explore.stderr
+
+
+def test_headless_needs_bench():
+    run = _hyosan("explore", "--headless")
+    assert run.returncode == 2 and "--headless goes with --bench" in run.stderr
+
+
+def test_at_outside_the_scene_is_refused():
+    run = _hyosan("explore", str(SCENES / "gate_view.toml"), "--at", "5")
+    assert run.returncode == 2 and "--at 5 is outside" in run.stderr and "0 to 2 s" in run.stderr

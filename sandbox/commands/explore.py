@@ -7,28 +7,29 @@ import json
 from pathlib import Path
 
 from sandbox import paths
-from sandbox.commands.common import ranged_int, scene_path, size_arg
+from sandbox.commands.common import UserError, ranged_int, scene_path, size_arg
 
 ORDER = 15
 
 
 def cmd_explore(args) -> int:
+    if args.headless and not args.bench:
+        raise UserError("--headless goes with --bench (an offscreen window shows no one anything)")
     scene_file = scene_path(args.scene)
     from sandbox.render import movie
 
     scene = movie.prepare(scene_file, args.agents)   # the checks `hyosan render` makes
+    if not 0 <= args.at <= scene.duration:
+        raise UserError(f"--at {args.at:g} is outside {scene_file} (0 to {scene.duration:g} s)")
     from sandbox.explore.app import Explorer
 
     explorer = Explorer(scene, args.size, headless=args.headless, quality=args.quality,
                         out_dir=args.out)
-    if args.at:
-        explorer.session.transport.seek(args.at)
+    explorer.session.transport.seek(args.at)
     if args.bench:
         print(json.dumps({"scene": scene_file.name, "headless": args.headless,
                           **explorer.bench(args.bench)}))
         return 0
-    if args.headless:
-        raise SystemExit(0)   # nothing to show: --headless is for --bench and tests
     explorer.run()
     return 0
 

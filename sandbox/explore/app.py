@@ -61,7 +61,8 @@ class Explorer:
         self._press_at = None
         self._fixed_dt: float | None = None
         self._last_wall = time.perf_counter()
-        self.frame_ms: list[float] = []
+        self.frame_ms: list[float] = []   # wall ms between frames
+        self.tick_ms: list[float] = []    # ms in `tick`: input, crowd, scene update, HUD
         self._fps = 0.0
         self._raw_keys()
         self._register()
@@ -275,6 +276,7 @@ class Explorer:
             self.frame_ms.append(wall * 1000.0)
             self._fps = 1000.0 / statistics.median(self.frame_ms[-30:])
         self.tick(self._fixed_dt if self._fixed_dt is not None else min(wall, 0.25))
+        self.tick_ms.append((time.perf_counter() - now) * 1000.0)
         return task.cont
 
     def step(self, dt: float = 1.0 / 30.0) -> None:
@@ -286,25 +288,35 @@ class Explorer:
             self._fixed_dt = None
 
     def run(self) -> None:
-        """The interactive loop, until the window is closed."""
+        """The interactive loop, until the window is closed (a recording still running
+        is finished then, so its MP4 is complete)."""
+        self.base.exitFunc = self._finish
         self.base.run()
+
+    def _finish(self) -> None:
+        if self.recorder is not None:
+            self.toggle_record()
+            print(self.session.message)
 
     def bench(self, frames: int) -> dict:
         """Draw `frames` frames playing at x1 and time each whole frame (input, crowd,
         scene update, draw, swap) with a readback of the window (a RAM-copied render
         texture, about 5 ms at 1280x720), so software GL cannot defer the work; median
-        ms and fps, the first frame left out."""
+        ms and fps, and the median ms of `tick` (the CPU side: crowd, scene update,
+        overlays, HUD; the rest is drawing), the first frame left out."""
         from sandbox.view.app import FrameGrabber
         grabber = FrameGrabber(self.base)
-        ms = []
+        ms, first = [], len(self.tick_ms)
         for _ in range(frames):
             t0 = time.perf_counter()
             self.step(1.0 / 30.0)
             grabber.grab(render=False)
             ms.append((time.perf_counter() - t0) * 1000.0)
         self.base.win.clear_render_textures()
-        med = statistics.median(ms[1:] if len(ms) > 1 else ms)
+        skip = 1 if frames > 1 else 0
+        med = statistics.median(ms[skip:])
         crowd = self.session.director.crowd
         return {"frames": frames, "agents": crowd.n if crowd else 0,
                 "size": f"{self.base.win.get_x_size()}x{self.base.win.get_y_size()}",
+                "tick_ms": statistics.median(self.tick_ms[first + skip:]),
                 "median_ms": med, "fps": 1000.0 / med}

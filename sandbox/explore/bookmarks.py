@@ -78,6 +78,7 @@ class Bookmarks:
 
     def save(self) -> bool:
         text = json.dumps({"bookmarks": dict(sorted(self.slots.items()))}, indent=2) + "\n"
+        tmp = None
         try:
             if self._corrupt and self.path.exists():
                 self.path.replace(self.path.with_name(self.path.name + ".corrupt"))
@@ -87,6 +88,8 @@ class Bookmarks:
                 fh.write(text)
             os.replace(tmp, self.path)
         except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             self.message = f"cannot write {self.path}: {exc.strerror or exc}; bookmark kept until you quit"
             return False
         self.message = None

@@ -13,7 +13,7 @@ from sandbox.explore.hud import ACCENT, text_node
 from sandbox.explore.tuning import groups
 
 WIDTH = 1.0           # panel width, aspect2d units
-ROW = 0.105           # height of one parameter row
+ROW = 0.09            # height of one parameter row (the largest group has 13)
 FG = (0.92, 0.93, 0.95, 1.0)
 MUTED = (0.6, 0.63, 0.68, 1.0)
 BUTTON = dict(relief=DGG.FLAT, frameColor=(0.22, 0.24, 0.28, 1.0), text_fg=FG,
@@ -49,17 +49,17 @@ class TuningPanel:
         self.rows = self.frame.attach_new_node("rows")
         self.sliders: dict[str, DirectSlider] = {}
         self.labels: dict[str, TextNode] = {}
-        bottom = -1.72
-        DirectButton(parent=self.frame, text="Reset to preset", pos=(-WIDTH + 0.2, 0, bottom),
-                     command=self._reset, text_font=font, **BUTTON)
-        DirectButton(parent=self.frame, text="Save as", pos=(-WIDTH + 0.48, 0, bottom),
+        DirectButton(parent=self.frame, text="Save as", pos=(-WIDTH + 0.1, 0, -1.6),
                      command=self._save, text_font=font, **BUTTON)
-        self.entry = DirectEntry(parent=self.frame, scale=0.034, width=9, pos=(-0.4, 0, bottom),
+        self.entry = DirectEntry(parent=self.frame, scale=0.034, width=21,
+                                 pos=(-WIDTH + 0.22, 0, -1.608),
                                  initialText=session.tuning.default_name(), entryFont=font,
                                  frameColor=(0.12, 0.13, 0.16, 1), text_fg=FG,
                                  focusInCommand=on_typing, focusInExtraArgs=[True],
                                  focusOutCommand=on_typing, focusOutExtraArgs=[False],
                                  command=lambda _text: self._save())
+        DirectButton(parent=self.frame, text="Reset to preset", pos=(-WIDTH + 0.18, 0, -1.71),
+                     command=self._reset, text_font=font, **BUTTON)
         self._bound = None
         self.show_group(self.group)
         self.frame.hide()
@@ -116,7 +116,8 @@ class TuningPanel:
     def _label(self, p, value: float) -> None:
         unit = f" {p.unit}" if p.unit else ""
         tag = "  rebuild" if not p.live else ""
-        self.labels[p.name].set_text(f"{p.name:<22}{value:8.3g}{unit:<7}{tag}")
+        digits = 0 if p.integer else 1 if p.hi >= 100 else 2
+        self.labels[p.name].set_text(f"{p.name:<22}{value:8.{digits}f}{unit:<7}{tag}")
 
     def _moved(self, name: str) -> None:
         tuning = self.session.tuning

@@ -4,7 +4,7 @@ time under the thumb. Dragging it scrubs."""
 
 from __future__ import annotations
 
-from direct.gui.DirectGui import DGG, DirectSlider
+from direct.gui.DirectGui import DGG, DirectFrame, DirectSlider
 from panda3d.core import LineSegs, TextNode
 
 from sandbox.explore.hud import ACCENT, PANEL_BG, text_node
@@ -24,6 +24,8 @@ class TimeBar:
         half = base.get_aspect_ratio() - MARGIN
         self.x0, self.x1 = -half, half
         self.root = base.a2dBottomCenter.attach_new_node("timebar")
+        DirectFrame(parent=self.root, frameColor=PANEL_BG, state=DGG.NORMAL,  # no picking
+                    frameSize=(self.x0 - 0.04, self.x1 + 0.04, BAR_Z - 0.06, BAR_Z + 0.075))
         duration = max(transport.duration, 1e-3)
         self.slider = DirectSlider(
             parent=self.root, range=(0.0, duration), value=0.0, pageSize=duration / 20,
