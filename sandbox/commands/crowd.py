@@ -1,8 +1,11 @@
-"""`hyosan crowd bake | export | bench`: record a preset's horde, export it, time the steering."""
+"""`hyosan crowd bake | export | bench | run | sweep | tune`: record a preset's horde, export
+it, time the steering; measure runs, sweep parameters, calibrate them to story beats."""
 
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sandbox import paths
@@ -18,18 +21,9 @@ def preset_path(text: str) -> Path:
 
 def load_preset_setup(preset: Path):
     """(params, setup, walkable level, level index) of a preset on the real world map."""
-    from sandbox import world
-    from sandbox.crowd import load_preset
-    from sandbox.crowd.setup import load_setup
+    from sandbox.tuning.runner import preset_world
 
-    anchors = world.anchors()
-    params = load_preset(preset)
-    setup = load_setup(preset, lambda name: anchors[name][:2])
-    levels = world.walkmap().levels
-    if setup.level not in levels:
-        raise UserError(f"{preset} [setup]: level = {setup.level!r} (allowed: "
-                        f"{', '.join(levels)})")
-    return params, setup, levels[setup.level], list(levels).index(setup.level)
+    return preset_world(preset)
 
 
 def cmd_bake(args) -> int:
@@ -132,8 +126,177 @@ def _bench_school(n: int, steps: int) -> dict:
             * c.dt * (steps + 5)}
 
 
+def _base_spec(args, preset: Path, params, seed=None):
+    """The RunSpec shared by run, sweep and tune (--set checked against the declarations)."""
+    from sandbox.tuning.parse import parse_set
+    from sandbox.tuning.runner import RunSpec, with_overrides
+
+    overrides = parse_set(args.set or [], params.decl)
+    with_overrides(params, overrides, "--set")
+    return RunSpec(str(preset), overrides, seed, args.seconds, args.agents, args.reach_radius,
+                   args.density_cell)
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+        TimeRemainingColumn
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), transient=True)
+
+
+def cmd_run(args) -> int:
+    import time
+
+    from sandbox.tuning.plots import run_plots
+    from sandbox.tuning.report import staged_dir, write_run
+    from sandbox.tuning.runner import run
+
+    preset = preset_path(args.preset)
+    params, setup, _, _ = load_preset_setup(preset)
+    spec = _base_spec(args, preset, params, seed=args.seed)
+    t0 = time.perf_counter()
+    with staged_dir(args.report) as stage:
+        with _progress() as bar:
+            task = bar.add_task(f"running {preset.stem}", total=None)
+            metrics, prep = run(spec, lambda k, total: bar.update(task, completed=k, total=total))
+        wall = time.perf_counter() - t0
+        info = {"preset": str(preset), "level": prep.level.name, "seed": prep.seed,
+                "seconds": prep.seconds, "dt": float(metrics.times[1] - metrics.times[0])
+                if len(metrics.times) > 1 else None, "agents": metrics.n,
+                "set": dict(spec.overrides), "params": dict(prep.params.values),
+                "reach_radius": spec.reach_radius, "density_cell": spec.density_cell,
+                "run_wall_s": round(wall, 3)}
+        title = f"{preset.stem} (seed {prep.seed})"
+        files = write_run(stage, metrics, info) + run_plots(stage, metrics, title)
+    s = metrics.scalars()
+    reached = [f"{k[6:-1]} {v:.1f} s" for k, v in s.items() if k.startswith("reach(") and v is not None]
+    flows = [f"{name} {metrics.flow_in[-1, k]} in / {metrics.flow_out[-1, k]} out"
+             for k, name in enumerate(metrics.line_names)
+             if metrics.flow_in[-1, k] or metrics.flow_out[-1, k]]
+    print(f"wrote {args.report}/: {', '.join(files)} ({metrics.n} agents, {prep.seconds:g} s "
+          f"in {wall:.1f} s)")
+    print(f"  reached: {', '.join(reached) or 'none'}")
+    print(f"  flows: {', '.join(flows) or 'none'}")
+    print(f"  infected {s['infected']:g}, turned {s['turned']:g}, "
+          f"peak density {s['peak_density']:.2f} agents/m²")
+    return 0
+
+
+def _seeds(first: int, count: int) -> list[int]:
+    return [(first + k) % 2**31 for k in range(count)]
+
+
+def cmd_sweep(args) -> int:
+    import time
+
+    from sandbox.tuning.parse import parse_grid
+    from sandbox.tuning.pool import open_pool
+    from sandbox.tuning.report import staged_dir
+    from sandbox.tuning.sweep import run_all, sweep_specs, write_sweep
+
+    preset = preset_path(args.preset)
+    params, setup, _, _ = load_preset_setup(preset)
+    grid = parse_grid(args.grid, params.decl)
+    base = _base_spec(args, preset, params)
+    seeds = _seeds(setup.seed, args.seeds)
+    specs = sweep_specs(base, grid, seeds, params)
+    t0 = time.perf_counter()
+    with staged_dir(args.report) as stage:
+        pool = open_pool(args.jobs, args.cluster)
+        try:
+            with _progress() as bar:
+                where = args.cluster or f"{pool.workers} local process(es)"
+                task = bar.add_task(f"sweep: {len(specs)} runs on {where}", total=len(specs))
+                results = run_all(pool, [s for _, _, s in specs],
+                                  lambda k: bar.update(task, completed=k))
+        finally:
+            pool.close()
+        wall = time.perf_counter() - t0
+        rows = [{"params": v, "seed": seed, "metrics": r["metrics"]}
+                for (v, seed, _), r in zip(specs, results)]
+        info = {"preset": str(preset), "seeds": seeds, "set": dict(base.overrides),
+                "seconds": base.seconds or setup.seconds, "agents": base.agents,
+                "reach_radius": base.reach_radius, "density_cell": base.density_cell,
+                "jobs": args.jobs, "cluster": args.cluster, "wall_s": round(wall, 3),
+                "run_wall_s_sum": round(sum(r["wall_s"] for r in results), 3)}
+        files = write_sweep(stage, rows, grid, f"{preset.stem} sweep", info)
+    print(f"wrote {args.report}/: {', '.join(files)} ({len(specs)} runs in {wall:.1f} s)")
+    return 0
+
+
+def cmd_tune(args) -> int:
+    from sandbox.tuning.metrics import metric_names
+    from sandbox.tuning.parse import parse_params, parse_target
+    from sandbox.tuning.pool import open_pool
+    from sandbox.tuning.report import staged_dir
+    from sandbox.tuning.runner import prepare, probes_for
+    from sandbox.tuning.tune import (TuneJob, finished, open_study, outcome, tune, tuned_preset,
+                                     write_tune_report)
+
+    preset = preset_path(args.preset)
+    params, setup, _, _ = load_preset_setup(preset)
+    out = writable_output(args.output)
+    if out.suffix != ".toml":
+        raise UserError(f"-o {out}: a tuned preset is written as .toml")
+    space = parse_params(args.param, params.decl)
+    base = _base_spec(args, preset, params)
+    clash = sorted(set(space) & set(dict(base.overrides)))
+    if clash:
+        raise UserError(f"--param {clash[0]} and --set {clash[0]}: a parameter is either tuned "
+                        "or set (allowed: one of the two)")
+    known = metric_names(probes_for(base, prepare(base)))
+    targets = tuple(parse_target(t, known) for t in args.target)
+    seconds = args.seconds
+    if seconds is None:  # long enough to see every reach target happen
+        seconds = max([setup.seconds] + [1.25 * (t.value + t.tol) for t in targets
+                                         if t.metric.startswith("reach(")])
+    job = TuneJob(replace(base, seconds=float(seconds)), space, targets,
+                  tuple(_seeds(setup.seed, args.seeds)), args.trials, args.sampler_seed)
+    study_path = args.study or out.with_suffix(".study.db")
+    report = args.report or out.with_suffix(".report")
+    with staged_dir(report) as stage:
+        study = open_study(study_path, job)
+        before = len(finished(study))
+        if before:
+            print(f"resuming {study_path}: {before} of {args.trials} trials finished")
+        pool = open_pool(args.jobs, args.cluster)
+        try:
+            with _progress() as bar:
+                task = bar.add_task(f"tune: {len(job.seeds)} run(s) of {job.base.seconds:g} s "
+                                    "per trial", total=args.trials, completed=before)
+                tune(study, job, pool, lambda k, loss: bar.update(task, completed=k))
+        except KeyboardInterrupt:
+            print(f"hyosan: {len(finished(study))} of {args.trials} trials finished are kept in "
+                  f"{study_path}; the same command resumes", file=sys.stderr)
+            raise
+        finally:
+            pool.close()
+        result = outcome(study, job)
+        note = [f"Tuned by `hyosan crowd tune` from {preset.name}: best of "
+                f"{result['trials_finished']} trials (#{result['best_trial']}, loss "
+                f"{result['loss']:.3g}), seeds {list(job.seeds)}, runs of {job.base.seconds:g} s."]
+        note += [f"{t['target']}: got {t['got']:.4g} ({'within' if t['within'] else 'outside'} "
+                 "tolerance)" for t in result["targets"]]
+        text = tuned_preset(preset.read_text(), {**dict(base.overrides), **result["values"]},
+                            note, str(preset))
+        (stage / "tuned.toml").write_text(text)
+        load_preset_setup(stage / "tuned.toml")  # the preset written loads, or an error here
+        write_tune_report(stage, study, job, result, str(preset), str(study_path))
+        staged = out.with_name(f".{out.name}.partial")
+        staged.write_text(text)
+        staged.replace(out)
+    print(f"wrote {out} and {report}/ (study {study_path}: {result['trials_finished']} trials; "
+          f"best #{result['best_trial']}, loss {result['loss']:.3g})")
+    print("  " + ", ".join(f"{k} = {v:g}" for k, v in result["values"].items()))
+    for t in result["targets"]:
+        seeds = ", ".join("never" if v is None else f"{v:.4g}" for v in t["per_seed"])
+        print(f"  {t['target']}: got {t['got']:.4g} (error {t['error']:+.3g}; "
+              f"{'within' if t['within'] else 'OUTSIDE'} tolerance; seeds: {seeds})")
+    return 0
+
+
 def register(sub) -> None:
-    p = sub.add_parser("crowd", help="bake, export and benchmark hordes")
+    p = sub.add_parser("crowd", help="bake, export, benchmark, measure, sweep and tune hordes")
     csub = p.add_subparsers(dest="crowd_command", required=True, metavar="ACTION")
     b = csub.add_parser("bake", help="record every agent at every step of a preset's setup",
                         description="Run a crowd preset's [setup] (spawns, goal, timed sounds, "
@@ -162,6 +325,99 @@ def register(sub) -> None:
     m.add_argument("--steps", type=positive_int, default=30, help="measured steps")
     m.add_argument("--json", action="store_true", help="print one JSON list")
     m.set_defaults(func=cmd_bench)
+
+    r = csub.add_parser("run", help="run a preset headless and write metrics and plots",
+                        description="Run a crowd preset's [setup] on the school map and write "
+                        "a report folder: report.json (settings and every single-number "
+                        "metric, with definitions), timeseries.csv (counts by kind and state, "
+                        "infections, flows, every step), density.csv, and PNG plots: counts, "
+                        "infections, flow through the gates and doors, density over the map, "
+                        "first time the horde reaches each place. " + _REPORT_NOTE)
+    _run_options(r)
+    r.add_argument("--seed", type=_seed, help="scene seed (default: the preset's)")
+    r.set_defaults(func=cmd_run)
+
+    w = csub.add_parser("sweep", help="run every combination of parameter values x seeds",
+                        description="Run every combination of the --grid values, each with "
+                        "--seeds seeds (the preset's seed, +1, +2, ...), in parallel, and write "
+                        "sweep.csv (one row per run: swept values, seed, every metric) and "
+                        "sweep_PARAM.png per swept parameter (each metric that varies: median "
+                        "over seeds, band from min to max). Every run is a pure function of its "
+                        "settings: the table does not depend on --jobs or --cluster. "
+                        + _REPORT_NOTE)
+    _run_options(w)
+    w.add_argument("--grid", action="append", required=True, metavar="KEY=VALUES",
+                   help="key=a,b,c or key=lo:hi:n (n values, ends included); repeat to sweep "
+                   "several parameters")
+    w.add_argument("--seeds", type=positive_int, default=3, help="seeds per combination "
+                   "(default 3)")
+    _pool_options(w)
+    w.set_defaults(func=cmd_sweep)
+
+    t = csub.add_parser("tune", help="calibrate parameters to story beats (Optuna)",
+                        description="Find values of the --param parameters that bring each "
+                        "--target metric to its value: an Optuna TPE study minimising "
+                        "sum((median over seeds - value) / tolerance)^2, kept in SQLite "
+                        "(--study) so that running the same command again after an "
+                        "interruption resumes it. Writes the best values as a preset (-o, the "
+                        "input preset with its [params] updated and a note on top) and a report "
+                        "folder (report.json: how close each target came; trials.csv; "
+                        "history.png). A place nobody reaches counts as reached at twice the "
+                        "run length.")
+    _run_options(t, report_required=False)
+    t.add_argument("--target", action="append", required=True, metavar="EXPR",
+                   help="METRIC = VALUE ± TOL (or +-), e.g. \"reach(school_entrance) = 12 ± 1\"; "
+                   "metrics: reach(PLACE) s, flow_in(LINE), flow_out(LINE), infected, turned, "
+                   "alive(KIND), state(STATE), peak_density (see `crowd run` report.json)")
+    t.add_argument("--param", action="append", required=True, metavar="KEY[=LO:HI]",
+                   help="a parameter to tune, over its declared range or LO..HI; repeat")
+    t.add_argument("-o", "--output", type=Path, required=True, help="tuned preset .toml")
+    t.add_argument("--trials", type=positive_int, default=50,
+                   help="finished trials the study should hold (default 50)")
+    t.add_argument("--seeds", type=positive_int, default=1,
+                   help="runs per trial, seeds from the preset's (default 1)")
+    t.add_argument("--study", type=Path, help="SQLite study file (default: OUTPUT.study.db)")
+    t.add_argument("--sampler-seed", type=_seed, default=0, help="seed of the TPE sampler")
+    _pool_options(t)
+    t.set_defaults(func=cmd_tune)
+
+
+_REPORT_NOTE = ("The report is written into a hidden folder beside DIR and renamed to DIR when "
+                "complete; DIR must be new, empty or an earlier report.")
+
+
+def _run_options(p, report_required: bool = True) -> None:
+    p.add_argument("preset", help="a name in scenes/crowd/ (hyosan_horde) or a path")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="a crowd parameter for every run (repeat); checked against its range")
+    p.add_argument("--seconds", type=_seconds, help="run length (default: the preset's)")
+    p.add_argument("--agents", type=positive_int, help="total regular zombies (rescaled)")
+    p.add_argument("--reach-radius", type=_metres, default=3.0, metavar="M",
+                   help="a place is reached when a living zombie is this close (default 3 m)")
+    p.add_argument("--density-cell", type=_metres, default=2.0, metavar="M",
+                   help="side of the density cells (default 2 m)")
+    p.add_argument("--report", type=Path, required=report_required, metavar="DIR",
+                   help="report folder" + ("" if report_required else
+                                           " (default: OUTPUT.report)"))
+
+
+def _pool_options(p) -> None:
+    import os
+    p.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1,
+                   help="local worker processes (default: one per CPU)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run on the Dask scheduler at ADDRESS (tcp://host:8786) instead")
+
+
+def _metres(text: str) -> float:
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.05 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not metres from 0.05 to 100")
+    return value
 
 
 def _seconds(text: str) -> float:

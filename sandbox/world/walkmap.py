@@ -253,6 +253,19 @@ def build_walkmap(trees: np.ndarray | None = None) -> WalkMap:
     return WalkMap(levels, links)
 
 
+def anchor_on_level(level: Level, p) -> bool:
+    """Whether anchor `p` (3,) x, y, z m stands on `level`: within its extent and at its
+    floor height (on the ground level: near z 0 or on the terrain)."""
+    from sandbox.world.terrain import terrain_height
+
+    e = level.extent
+    if not (e.x0 <= p[0] <= e.x1 and e.y0 <= p[1] <= e.y1):
+        return False
+    if level.name == "ground":
+        return p[2] < 1.0 or abs(p[2] - float(terrain_height(p[0], p[1]))) < 0.5
+    return abs(p[2] - level.z) < 1.2
+
+
 # ---------------------------------------------------------------------------------------
 # picture
 # ---------------------------------------------------------------------------------------
@@ -262,8 +275,6 @@ def draw_level(walkmap: WalkMap, level_name: str, path, anchors: dict | None = N
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from sandbox.world.terrain import terrain_height
 
     if anchors is None:
         from sandbox.world.places import build_anchors
@@ -277,11 +288,7 @@ def draw_level(walkmap: WalkMap, level_name: str, path, anchors: dict | None = N
     ax.imshow(img, origin="lower", extent=(e.x0, e.x1, e.y0, e.y1), cmap="gray", vmin=0, vmax=1,
               interpolation="nearest")
     for name, p in sorted(anchors.items()):
-        if level_name == "ground":
-            on_level = p[2] < 1.0 or abs(p[2] - float(terrain_height(p[0], p[1]))) < 0.5
-        else:
-            on_level = abs(p[2] - lv.z) < 1.2
-        if not on_level or not (e.x0 <= p[0] <= e.x1 and e.y0 <= p[1] <= e.y1):
+        if not anchor_on_level(lv, p):
             continue
         ax.plot(p[0], p[1], "o", ms=5, mfc="#e63b2e", mec="black", mew=0.6, zorder=5)
         ax.annotate(name, (p[0], p[1]), xytext=(4, 4), textcoords="offset points", fontsize=7,
