@@ -160,16 +160,17 @@ class Overlays:
 
     def toggle(self, name: str) -> bool:
         self.on[name] = not self.on[name]
-        if name == "walkable":
-            if self.map is None:
-                self.map = draped_map(self.level)
-                self.map.reparent_to(self.root)
-                self.map.set_bin("background", 0)   # under the lines, which ignore depth
-                self.map.set_depth_test(True, 1)     # hill folds hide the map behind them
-                self.map.set_depth_write(True, 1)
-            self.map.show() if self.on[name] else self.map.hide()
+        if name == "walkable" and self.map is None:   # built the first time it is asked for
+            self.map = draped_map(self.level)
+            self.map.reparent_to(self.root)
+            self.map.set_bin("background", 0)   # under the lines, which ignore depth
+            self.map.set_depth_test(True, 1)     # hill folds hide the map behind them
+            self.map.set_depth_write(True, 1)
+        layer = self.map if name == "walkable" else self.nodes[name]
+        if self.on[name]:
+            layer.show()
         else:
-            self.nodes[name].show() if self.on[name] else self.nodes[name].hide()
+            layer.hide()
         return self.on[name]
 
     def _set(self, name: str, geom: Geom | None) -> None:
