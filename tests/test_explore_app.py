@@ -83,6 +83,15 @@ for _ in range(10):
     step(0.1)
 s.transport.playing = False
 out["follow"] = [(s.target_point(s.last) - target0).tolist(), (s.camera.pos - cam0).tolist()]
+# Alt + left drag orbits round the selection: same distance, still looking at it
+target = s.target_point(s.last)
+d0 = float(np.linalg.norm(s.camera.pos - target))
+send("alt"); ex.pointer_override = (0.0, 0.0); send("mouse1"); step(0.0)
+ex.pointer_override = (0.3, 0.1); step(0.0)
+send("mouse1-up"); send("alt-up"); ex.pointer_override = None
+out["orbit"] = [d0, float(np.linalg.norm(s.camera.pos - target)),
+                float(np.linalg.norm(s.camera.look_point(d0) - target)),
+                s.selection.kind if s.selection else None]
 send("escape"); step(0.0)
 out["following_after_escape"] = s.following
 # transport keys
@@ -175,6 +184,9 @@ def test_click_selects_and_g_follows(drive):
     moved, carried = out["follow"]
     assert np.linalg.norm(moved) > 0.5                       # the figure walked
     assert carried == pytest.approx(moved, abs=1e-6)         # the camera came along
+    d0, d1, miss, still = out["orbit"]
+    assert d1 == pytest.approx(d0, rel=1e-9) and miss < 1e-6 * d0   # orbit, not a click
+    assert still == out["selected"]
     assert out["following_after_escape"] is False
 
 
