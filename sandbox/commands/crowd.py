@@ -364,7 +364,9 @@ def register(sub) -> None:
                         "folder (report.json: how close each target came; trials.csv; "
                         "history.png). A place nobody reaches counts as reached at twice the "
                         "run length.")
-    _run_options(t, report_required=False)
+    _run_options(t, report_required=False,
+                 seconds="run length (default: the preset's, or 1.25 x the latest reach "
+                 "target's value + tolerance if that is longer)")
     t.add_argument("--target", action="append", required=True, metavar="EXPR",
                    help="METRIC = VALUE ± TOL (or +-), e.g. \"reach(school_entrance) = 12 ± 1\"; "
                    "metrics: reach(PLACE) s, flow_in(LINE), flow_out(LINE), infected, turned, "
@@ -386,11 +388,12 @@ _REPORT_NOTE = ("The report is written into a hidden folder beside DIR and renam
                 "complete; DIR must be new, empty or an earlier report.")
 
 
-def _run_options(p, report_required: bool = True) -> None:
+def _run_options(p, report_required: bool = True,
+                 seconds: str = "run length (default: the preset's)") -> None:
     p.add_argument("preset", help="a name in scenes/crowd/ (hyosan_horde) or a path")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="a crowd parameter for every run (repeat); checked against its range")
-    p.add_argument("--seconds", type=_seconds, help="run length (default: the preset's)")
+    p.add_argument("--seconds", type=_seconds, help=seconds)
     p.add_argument("--agents", type=positive_int, help="total regular zombies (rescaled)")
     p.add_argument("--reach-radius", type=_metres, default=3.0, metavar="M",
                    help="a place is reached when a living zombie is this close (default 3 m)")

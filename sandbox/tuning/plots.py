@@ -18,8 +18,8 @@ def _plt():
     return plt
 
 
-def _save(fig, path: Path) -> str:
-    fig.tight_layout()
+def _save(fig, path: Path, top: float = 1.0) -> str:
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, top))
     fig.savefig(path, dpi=_DPI)
     _plt().close(fig)
     return path.name
@@ -91,7 +91,7 @@ def flow_plot(path: Path, m, title: str, bin_s: float = 1.0) -> str:
                         transform=axes[0, 0].transAxes)
     axes[-1, 0].set_xlabel("time (s)")
     fig.suptitle(f"{title}: flow through gates and doors (per {bin_s:g} s)", fontsize=10)
-    return _save(fig, path)
+    return _save(fig, path, top=1.0 - 0.3 / fig.get_figheight())
 
 
 def _view(m, margin: float = 12.0) -> tuple[float, float, float, float]:
@@ -209,7 +209,11 @@ def sweep_plot(path: Path, param: str, others: list[str], rows: list[dict],
     cols = min(3, len(metrics))
     nrows = -(-len(metrics) // cols)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.2 * nrows), squeeze=False)
+    values = sorted({r["params"][param] for r in rows})
+    pad = 0.05 * (values[-1] - values[0] or 1.0)
+    xlim = (values[0] - pad, values[-1] + pad)
     for ax, metric in zip(axes.ravel(), metrics):
+        never = False
         for key, grp in sorted(groups.items()):
             xok, med, lo, hi, got, runs = spread(grp, param, metric)
             label = ", ".join(f"{o}={k:g}" for o, k in zip(split, key)) or None
@@ -219,7 +223,11 @@ def sweep_plot(path: Path, param: str, others: list[str], rows: list[dict],
                 if g < n:  # e.g. a place reached in only some runs: say how many
                     ax.annotate(f"{g:.0f}/{n:.0f}", (x, y), xytext=(3, 3), fontsize=7,
                                 textcoords="offset points", color=line.get_color())
-        ax.set_title(metric, fontsize=9)
+            for x in sorted({r["params"][param] for r in grp} - set(xok)):
+                ax.plot(x, 0.04, "x", color=line.get_color(), transform=ax.get_xaxis_transform())
+                never = True
+        ax.set_xlim(*xlim)
+        ax.set_title(metric + ("  (x: in no run)" if never else ""), fontsize=9)
         ax.set_xlabel(param, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
@@ -229,7 +237,7 @@ def sweep_plot(path: Path, param: str, others: list[str], rows: list[dict],
         ax.axis("off")
     fig.suptitle(f"{title}: median over seeds, band = min to max; k/n: the metric happened in "
                  "only k of n runs", fontsize=10)
-    return _save(fig, path)
+    return _save(fig, path, top=1.0 - 0.35 / fig.get_figheight())
 
 
 def tune_plot(path: Path, rows: list[list], job, title: str) -> str:

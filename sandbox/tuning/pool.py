@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import signal
 
 from sandbox.config import ConfigError
 
@@ -40,12 +41,19 @@ class InlinePool:
         pass
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels what has not started and
+    waits for the runs in flight (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class LocalPool:
     """`jobs` worker processes on this machine (spawned: no state shared with this one)."""
 
     def __init__(self, jobs: int):
         self.workers = jobs
-        self._ex = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        self._ex = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_ignore_interrupt)
 
     def submit(self, fn, arg):
         return self._ex.submit(fn, arg)
