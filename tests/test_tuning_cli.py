@@ -163,3 +163,14 @@ def test_unreachable_cluster_is_one_line_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no Dask scheduler" in err
     assert not os.listdir(tmp_path)
+
+
+def test_tuning_never_loads_panda3d():
+    import subprocess
+    import sys
+    code = ("import sys, sandbox.tuning.runner, sandbox.tuning.plots, sandbox.tuning.sweep, "
+            "sandbox.tuning.tune, sandbox.tuning.pool, sandbox.commands.crowd; "
+            "loaded = [m for m in sys.modules if m.split('.')[0] in ('panda3d', 'direct')]; "
+            "assert not loaded, loaded")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
