@@ -110,6 +110,15 @@ while t < 12.0 - 1e-9:
     t = min(12.0, t + 1 / 24)
     ref.horde_at(t)
 out["scrub_digest"] = [s.director.crowd.state_digest(), ref.crowd.state_digest()]
+# a drag backwards replays once the thumb rests
+import time
+ex.timebar.slider["value"] = 6.0; step(0.0)
+out["t_while_dragging_back"] = s.transport.t
+time.sleep(0.3); step(0.0); step(0.0)
+out["t_after_rest"] = s.transport.t
+ref = Director(scene)
+ref.horde_at(6.0)
+out["back_digest"] = [s.director.crowd.state_digest(), ref.crowd.state_digest()]
 # the max_speed slider: agents slow to it
 send("tab"); step(0.0)
 panel = ex.panel
@@ -211,6 +220,9 @@ def test_scrub_on_the_bar_equals_playing(drive):
     out, _ = drive
     assert out["t_after_scrub"] == 12.0
     a, b = out["scrub_digest"]
+    assert a == b
+    assert out["t_while_dragging_back"] == 12.0 and out["t_after_rest"] == 6.0
+    a, b = out["back_digest"]
     assert a == b
 
 

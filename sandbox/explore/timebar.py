@@ -1,8 +1,15 @@
 """The timeline bar along the bottom of the window: a DirectSlider over the scene's
 duration, with a tick for every shot (tall, cyan) and event (short, amber) and the
-time under the thumb. Dragging it scrubs."""
+time under the thumb. Dragging it scrubs.
+
+Going back in time replays the crowd from its part's start, so a drag backwards is
+applied once the thumb rests (SETTLE seconds without a move), not at every position
+it passes; forward, each position costs only the steps in between and is applied at
+once."""
 
 from __future__ import annotations
+
+import time
 
 from direct.gui.DirectGui import DGG, DirectFrame, DirectSlider
 from panda3d.core import LineSegs, TextNode
@@ -12,6 +19,7 @@ from sandbox.explore.hud import ACCENT, PANEL_BG, text_node
 BAR_Z = 0.1          # height of the bar's centre above the bottom edge (aspect2d units)
 MARGIN = 0.08        # gap to the window's left and right edges
 THUMB = 0.018        # half width of the thumb
+SETTLE = 0.2         # wall seconds a backward drag must rest before the crowd replays
 SHOT_RGBA = (0.35, 0.85, 1.0, 1.0)
 EVENT_RGBA = ACCENT
 
@@ -34,6 +42,7 @@ class TimeBar:
             thumb_frameSize=(-THUMB, THUMB, -0.04, 0.04), thumb_relief=DGG.FLAT,
             thumb_frameColor=(0.95, 0.95, 0.95, 1.0), command=self._moved)
         self._shown = 0.0
+        self._pending: tuple[float, float] | None = None   # (time dragged to, wall time)
         self._ticks()
         self.label, self.label_np = text_node(self.root, "timebar-time", font, scale=0.036,
                                               card=PANEL_BG, align=TextNode.A_center)
@@ -59,9 +68,22 @@ class TimeBar:
         value = float(self.slider["value"])
         if abs(value - self._shown) > 1e-4:   # a drag, not our own update
             self._shown = value
-            self.on_scrub(value)
+            if value >= self.transport.t:
+                self._pending = None
+                self.on_scrub(value)
+            else:
+                self._pending = (value, time.perf_counter())
 
     def update(self, t: float) -> None:
+        """Follow scene time `t`, or apply a backward drag that has come to rest."""
+        if self._pending is not None:
+            value, at = self._pending
+            if time.perf_counter() - at < SETTLE:
+                self.label.set_text(f"{value:7.2f} s  (replays the crowd when the thumb rests)")
+                return
+            self._pending = None
+            self.on_scrub(value)
+            t = value
         if abs(t - self._shown) > 1e-6:
             self._shown = t
             self.slider["value"] = t
