@@ -45,6 +45,14 @@ keys.button_down(KeyboardButton.f12())
 keys.button_up(KeyboardButton.f12())
 ex.step()
 out["message"] = ex.session.message
+from panda3d.core import WindowProperties
+x1 = ex.timebar.x1
+props = WindowProperties()
+props.set_size(400, 180)
+ex.base.win.request_properties(props)
+for _ in range(5):
+    ex.step()
+out["resized"] = [ex.base.win.get_x_size(), x1, ex.timebar.x1, ex.base.get_aspect_ratio()]
 print("RESULT " + json.dumps(out))
 '''
 
@@ -89,6 +97,9 @@ def test_real_window_under_xvfb_flies_and_screenshots(tmp_path):
     assert out["pipe"] == "glxGraphicsPipe" and not out["offscreen"]
     assert out["moved"] == pytest.approx(12.0 * 0.5, rel=1e-6)   # W held for 0.5 s at 12 m/s
     assert out["message"].startswith("screenshot ")
+    width, x1_before, x1_after, aspect = out["resized"]
+    assert width == 400 and x1_after > x1_before                # the bar spans the new width
+    assert x1_after == pytest.approx(aspect - 0.08)
     img = np.asarray(Image.open(out["message"].split(" ", 1)[1]).convert("RGB"), float)
     assert img.shape == (180, 320, 3)
     assert img.std() > 10 and img.mean() > 20                 # not blank

@@ -47,7 +47,10 @@ class Explorer:
         self.out_dir, self.stem = Path(out_dir), Path(scene.path).stem
         font = mono_font(base.loader)
         self.hud = Hud(base, font)
-        self.timebar = TimeBar(base, self.session.transport, font, self.session.transport.seek)
+        self._timebar = lambda: TimeBar(base, self.session.transport, font,
+                                        self.session.transport.seek)
+        self.timebar = self._timebar()
+        base.accept("aspectRatioChanged", self._relayout)
         self.panel = TuningPanel(base, self.session, font, self._typing)
         self.anchors = AnchorList(base, self.session.anchors, font, self.session.jump_to_anchor)
         from sandbox import world
@@ -85,6 +88,11 @@ class Explorer:
         for key in bindings.press_keys():
             accept(key, self.press, [key])
         accept("mouse1-up", self._release)
+
+    def _relayout(self) -> None:
+        """The window changed shape: the bar spans the new width."""
+        self.timebar.destroy()
+        self.timebar = self._timebar()
 
     def _typing(self, on: bool) -> None:
         self.typing = on

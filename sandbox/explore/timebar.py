@@ -48,6 +48,10 @@ class TimeBar:
                                               card=PANEL_BG, align=TextNode.A_center)
         self.label_np.set_z(BAR_Z + 0.06)
 
+    def destroy(self) -> None:
+        self.slider.destroy()
+        self.root.remove_node()
+
     def x_of(self, t: float) -> float:
         """Screen x of time t: the thumb's centre travels the bar inside its own width."""
         f = t / max(self.transport.duration, 1e-9)
