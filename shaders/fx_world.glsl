@@ -6,11 +6,19 @@ uniform float u_point_count;  // lights in use, 0..FX_MAX_LIGHTS
 uniform float u_burnt;        // 0 intact .. 1 scorched (set per part by Stage.set_burnt)
 
 // Unshadowed point lights, windowed inverse-square falloff (zero at the radius), a little
-// wrap so the ground under a flash lights up even at grazing angles.
+// wrap so the ground under a flash lights up even at grazing angles. With FX_LIGHTS
+// defined the loop runs exactly that many times (a constant: unrolled, and no code at
+// all for 0; unused slots hold black lights), else u_point_count times. The constant
+// count is what the world shader uses: llvmpipe runs a loop with a uniform bound as a
+// masked loop of FX_MAX_LIGHTS on every fragment.
 vec3 fx_point_lights(vec3 p, vec3 n) {
     vec3 sum = vec3(0.0);
+#ifdef FX_LIGHTS
+    for (int i = 0; i < FX_LIGHTS; ++i) {
+#else
     for (int i = 0; i < FX_MAX_LIGHTS; ++i) {
         if (float(i) >= u_point_count) break;
+#endif
         vec4 a = u_point_lights[2 * i];
         vec3 l = a.xyz - p;
         float d = length(l);

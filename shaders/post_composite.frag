@@ -1,18 +1,18 @@
 #version 330
 // The chain's last colour pass: scene (linear HDR, exposure applied) + bloom -> filmic
-// tone map -> display gamma -> colour grade of the time of day (contrast, saturation,
-// lift/gamma/gain) -> vignette -> film grain. Writes display-referred RGB; with FXAA on,
-// luma goes to alpha for the FXAA pass (post_fxaa.frag).
+// tone map -> the time of day's grade (display gamma, contrast, saturation,
+// lift/gamma/gain: one lookup in a 3D table that sandbox/view/post.py bakes from the
+// preset, indexed by the square root of the tone-mapped colour) -> vignette -> film
+// grain. Writes display-referred RGB; with FXAA on, luma goes to alpha for the FXAA pass
+// (post_fxaa.frag). The table replaces a dozen pow() per pixel, the costliest part of
+// this pass on a software rasteriser.
 #include "common.glsl"
 
 uniform sampler2D u_scene;
 uniform sampler2D u_bloom;       // blurred bright pass, linear HDR, smaller
+uniform sampler3D u_grade;       // display RGB of each sqrt(tone-mapped linear RGB)
+uniform float u_grade_size;      // texels per side of u_grade
 uniform float u_bloom_intensity; // 0 = no bloom
-uniform vec3 u_lift;             // display units added to blacks (fades to 0 at white)
-uniform vec3 u_gamma;            // > 1 brightens mid-tones
-uniform vec3 u_gain;             // multiplies whites
-uniform float u_saturation;      // 1 = unchanged
-uniform float u_contrast;        // 1 = unchanged; an S-curve around display mid-grey
 uniform float u_vignette;        // corner darkening, 0..1
 uniform float u_aspect;          // width / height
 uniform float u_grain;           // grain amplitude in display units, 0 = off
@@ -31,15 +31,9 @@ float hash(uvec2 p) {
 
 void main() {
     vec3 hdr = texture(u_scene, v_uv).rgb + u_bloom_intensity * texture(u_bloom, v_uv).rgb;
-    vec3 c = pow(filmic(hdr), vec3(1.0 / 2.2));
-
-    // Contrast as a power S-curve about 0.5: keeps 0 and 1 fixed, so highlights the
-    // filmic shoulder compressed are not clipped again here.
-    vec3 lo = 0.5 * pow(2.0 * c, vec3(u_contrast));
-    vec3 hi = 1.0 - 0.5 * pow(2.0 * (1.0 - c), vec3(u_contrast));
-    c = mix(lo, hi, step(0.5, c));
-    c = clamp(mix(vec3(dot(c, LUMA)), c, u_saturation), 0.0, 1.0);
-    c = pow(max(u_gain * (c + u_lift * (1.0 - c)), 0.0), 1.0 / u_gamma);
+    vec3 u = sqrt(filmic(hdr));
+    // texel centres: 0 -> the first entry, 1 -> the last
+    vec3 c = texture(u_grade, (u * (u_grade_size - 1.0) + 0.5) / u_grade_size).rgb;
 
     vec2 q = (v_uv - 0.5) * vec2(u_aspect, 1.0);
     float r = length(q) / length(vec2(u_aspect, 1.0) * 0.5);  // 1 at the corners

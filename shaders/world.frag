@@ -2,6 +2,10 @@
 // Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure,
 // plus up to FX_MAX_LIGHTS unshadowed point lights (explosion flashes, fires) and the
 // burnt material state (scorch, soot streaks above windows, broken glass).
+// Variants (sandbox/view/stage.py picks them per frame; llvmpipe does not skip the code of
+// an untaken branch, so what a frame does not need is compiled out): BURNT for the
+// burnable parts of a burnt school, FX_LIGHTS = how many point lights to add,
+// NO_SUN_SHADOW where the stage renders no shadow map (draft).
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -31,11 +35,13 @@ float sun_shadow(vec3 view_pos, vec3 view_normal, float ndl) {
     sc.xyz /= sc.w;
     if (sc.x <= 0.0 || sc.x >= 1.0 || sc.y <= 0.0 || sc.y >= 1.0 || sc.z >= 1.0) return 1.0;
     sc.z -= 0.0006;
-    float sum = 0.0;
-    for (int y = -1; y <= 1; ++y)
-        for (int x = -1; x <= 1; ++x)
-            sum += texture(p3d_LightSource[0].shadowMap, vec3(sc.xy + vec2(x, y) * u_shadow_texel * 1.2, sc.z));
-    return sum / 9.0;
+    // four bilinear comparison taps (each a 2x2 PCF in the sampler), 1.5 texels apart:
+    // a soft edge about 3.5 texels wide, like a 3x3 grid of taps at under half the cost
+    float d = 0.75 * u_shadow_texel;
+    return 0.25 * (texture(p3d_LightSource[0].shadowMap, vec3(sc.x - d, sc.y - d, sc.z))
+                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x + d, sc.y - d, sc.z))
+                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x - d, sc.y + d, sc.z))
+                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x + d, sc.y + d, sc.z)));
 }
 
 void main() {
@@ -46,13 +52,17 @@ void main() {
     vec3 albedo = srgb_to_linear(v_color.rgb);
     bool glass = v_color.a < 0.98;
     float broken = 0.0;
-    if (u_burnt > 0.0) {
-        broken = glass ? fx_broken_window(v_model_pos) : 0.0;
-        albedo = fx_burn(albedo, v_world_pos, n, glass);
-    }
+#ifdef BURNT
+    broken = glass ? fx_broken_window(v_model_pos) : 0.0;
+    albedo = fx_burn(albedo, v_world_pos, n, glass);
+#endif
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl, 0.0, 1.0);
+#ifdef NO_SUN_SHADOW
+    float shadow = 1.0;
+#else
     float shadow = direct > 0.0 ? sun_shadow(v_view_pos, vn, direct) : 0.0;
+#endif
     // sun below horizon -> no direct light
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above

@@ -127,3 +127,34 @@ def test_sigint_mid_render_keeps_previous_output(tmp_path):
     assert "Traceback" not in err
     assert out.read_bytes() == b"previous"
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_draft_still_shows_school_and_horde():
+    """Draft renders no sun shadow pass, yet the school fills the centre from the gate and
+    the horde draws on the field: hiding either changes those pixels."""
+    code = textwrap.dedent(f"""
+        import numpy as np
+        from pathlib import Path
+        from sandbox.render.movie import ScenePlayer
+        from sandbox.timeline import load_scene
+        player = ScenePlayer(load_scene(Path({str(GATE)!r})), (320, 180), "draft")
+        print(int(player.stage.sun.is_shadow_caster()))
+        full = player.draw(1.0).astype(int)
+        player.horde.np.hide()
+        no_horde = player.draw(1.0).astype(int)
+        player.horde.np.show()
+        player.stage.parts["school"].hide()
+        player.stage.parts["glass"].hide()
+        no_school = player.draw(1.0).astype(int)
+        centre = (slice(63, 117), slice(96, 224))
+        print((np.abs(full[centre] - no_school[centre]).sum(-1) > 30).mean())
+        print((np.abs(full - no_horde).sum(-1) > 30).sum())
+        print(full.std())
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    caster, school, horde, spread = map(float, run.stdout.strip().splitlines()[-4:])
+    assert caster == 0           # no shadow map in draft
+    assert school > 0.8          # the school is what fills the centre
+    assert horde > 100           # figures on the field (200 agents, 320x180 frame)
+    assert spread > 20           # not a flat frame

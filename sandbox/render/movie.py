@@ -35,9 +35,10 @@ class _FpsColumn(ProgressColumn):
 class ScenePlayer:
     """A scene's director bound to a headless Panda3D stage: `draw(t)` renders scene time t.
 
-    quality "draft" keeps the trees out of the sun's shadow pass and uses the cheaper
-    post chain (no anti-aliasing, no grain); "final" is the full look: HDR with bloom,
-    grade, vignette, grain and FXAA (sandbox.view.post.QUALITY)."""
+    quality "draft" renders no sun shadows (no shadow pass, no shadow lookups) and uses
+    the cheaper post chain (no anti-aliasing, no grain); "final" is the full look: sun
+    shadows of the world, trees and cast, HDR with bloom, grade, vignette, grain and FXAA
+    (sandbox.view.post.QUALITY)."""
 
     def __init__(self, scene: Scene, size: tuple[int, int], quality: str = "final",
                  bake=None):
@@ -53,7 +54,7 @@ class ScenePlayer:
 
         self.base = open_base(size=size, headless=True)
         self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day,
-                           tree_shadows=quality != "draft")
+                           sun_shadows=quality != "draft")
         crowd = self.director.crowd
         agents = bake.n if bake is not None else crowd.n if crowd else 0
         self.horde = Horde(self.stage, capacity=max(agents, 1))

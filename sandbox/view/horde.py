@@ -35,6 +35,7 @@ from panda3d.core import NodePath, OmniBoundingVolume
 from sandbox.crowd import STATES
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
+from sandbox.view.stage import SHADOW_MASK, in_view_cone, instance_buffer
 
 FULL, MID, CARD = range(3)
 LEVEL_NAMES = ("full", "mid", "card")
@@ -222,17 +223,10 @@ def in_view(positions, z, cam_mat, hfov_deg: float, vfov_deg: float,
     """Boolean mask of agents whose centre (`CENTRE_Z` above the feet) is within `margin`
     metres of the camera's view cone. cam_mat: the camera's 4x4 world matrix (Panda3D
     row-vector convention, y forward, z up), as numpy."""
-    m = np.asarray(cam_mat, np.float64)
-    right, fwd, up, origin = m[0, :3], m[1, :3], m[2, :3], m[3, :3]
-    rel = np.empty((len(positions), 3), np.float32)
-    rel[:, :2] = positions - origin[:2].astype(np.float32)
-    rel[:, 2] = z + CENTRE_Z - np.float32(origin[2])
-    basis = np.stack([right / np.linalg.norm(right), fwd / np.linalg.norm(fwd),
-                      up / np.linalg.norm(up)], 1).astype(np.float32)
-    x, depth, y = (rel @ basis).T
-    th, tv = np.tan(np.radians(hfov_deg) / 2), np.tan(np.radians(vfov_deg) / 2)
-    mh, mv = margin * np.sqrt(1 + th * th), margin * np.sqrt(1 + tv * tv)
-    return (depth > -margin) & (np.abs(x) <= depth * th + mh) & (np.abs(y) <= depth * tv + mv)
+    centres = np.empty((len(positions), 3), np.float32)
+    centres[:, :2] = positions
+    centres[:, 2] = np.asarray(z, np.float32) + CENTRE_Z
+    return in_view_cone(centres, cam_mat, hfov_deg, vfov_deg, margin)
 
 
 class Horde:
@@ -245,7 +239,6 @@ class Horde:
     """
 
     def __init__(self, parent, capacity: int = 2000, camera=None):
-        from sandbox.view.stage import SHADOW_MASK, instance_buffer
         root = getattr(parent, "root", parent)
         self.base = getattr(parent, "base", None) or getattr(builtins, "base", None)
         self.camera = camera if camera is not None else getattr(self.base, "cam", None)

@@ -1,9 +1,9 @@
 """Post-processing in hand-written GLSL: the camera renders linear HDR into a float
 (rgba16f) target, multisampled and resolved (AA "msaa") or single-sample; a bright pass
 and a separable Gaussian at 1/`bloom_div` resolution make the bloom; the composite adds
-it, applies the filmic curve, the time of day's grade, vignette and film grain, and
-writes display RGB into the window (FXAA, if chosen, as one more pass), so FrameGrabber
-reads the final LDR frame as before.
+it, applies the filmic curve, the time of day's grade (baked into a 3D table per preset:
+`grade_table`), vignette and film grain, and writes display RGB into the window (FXAA,
+if chosen, as one more pass), so FrameGrabber reads the final LDR frame as before.
 
 Built on direct.filter.FilterManager (GLSL quads work headless; CommonFilters is Cg and
 does not). While a chain is live, `u_hdr_output` = 1 on base.render tells common.glsl's
@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sandbox.config import ConfigError, Param, ParamSet
 
 AA_MODES = ("none", "fxaa", "msaa")
+GRADE_SIZE = 48   # entries per side of the grade table: within about 1/255 of the exact grade
+LUMA = np.array([0.2126, 0.7152, 0.0722])
 MSAA_SAMPLES = 4  # 8 fails on llvmpipe (DESIGN.md)
 
 POST_PARAMS = (
@@ -51,6 +55,35 @@ def grain_offset(t: float) -> tuple[float, float]:
     time in whole milliseconds, so a frame's grain is reproducible and changes per frame."""
     k = int(round(float(t) * 1000.0))
     return float((k * 7919) % 4093), float((k * 104729) % 4091)
+
+
+def grade(display, tod) -> np.ndarray:
+    """The colour grade of preset `tod` on display-referred RGB (..., 3) in 0..1:
+    contrast (a power S-curve about mid-grey that keeps 0 and 1), saturation, then
+    lift/gamma/gain per channel. post_composite.frag applies it through `grade_table`."""
+    c = np.asarray(display, np.float64)
+    k = tod.contrast
+    lo = 0.5 * (2.0 * c) ** k
+    hi = 1.0 - 0.5 * (2.0 * (1.0 - c)) ** k
+    c = np.where(c >= 0.5, hi, lo)
+    grey = (c @ LUMA)[..., None]
+    c = np.clip(grey + (c - grey) * tod.saturation, 0.0, 1.0)
+    lifted = np.asarray(tod.gain) * (c + np.asarray(tod.lift) * (1.0 - c))
+    return np.maximum(lifted, 0.0) ** (1.0 / np.asarray(tod.gamma))
+
+
+def grade_table(tod, size: int = GRADE_SIZE) -> np.ndarray:
+    """(size, size, size, 4) uint8 BGRA, indexed [b, g, r] (a 3D texture's pages, rows,
+    texels): the display colour, graded, of tone-mapped linear RGB u**2 for u on a
+    regular grid in 0..1 per channel (the square root spreads the entries like display
+    gamma does, so dark tones are as finely sampled as bright ones)."""
+    u = np.linspace(0.0, 1.0, size)
+    b, g, r = np.meshgrid(u, u, u, indexing="ij")
+    rgb = grade(np.stack([r, g, b], -1) ** (2.0 / 2.2), tod)
+    out = np.empty((size, size, size, 4), np.uint8)
+    out[..., :3] = np.round(np.clip(rgb[..., ::-1], 0.0, 1.0) * 255.0)
+    out[..., 3] = 255
+    return out
 
 
 class PostChain:
@@ -131,8 +164,17 @@ class PostChain:
                         u_texel=(1.0 / w, 1.0 / h))
         else:
             self.composite = self.final_quad
+        self.grade_tex = Texture("post-grade")
+        self.grade_tex.setup_3d_texture(GRADE_SIZE, GRADE_SIZE, GRADE_SIZE,
+                                        Texture.T_unsigned_byte, Texture.F_rgba8)
+        for wrap in (self.grade_tex.set_wrap_u, self.grade_tex.set_wrap_v,
+                     self.grade_tex.set_wrap_w):
+            wrap(Texture.WM_clamp)
+        self.grade_tex.set_minfilter(Texture.FT_linear)
+        self.grade_tex.set_magfilter(Texture.FT_linear)
         self._shade(self.composite, "post_composite.frag", u_scene=self.scene_tex,
-                    u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0))
+                    u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0),
+                    u_grade=self.grade_tex, u_grade_size=float(GRADE_SIZE))
         base.render.set_shader_input("u_hdr_output", 1.0)
         self.time_of_day = None
         self.configure({})
@@ -166,11 +208,7 @@ class PostChain:
         bloom = tod.bloom_intensity if self.settings.bloom else 0.0
         c = self.composite
         c.set_shader_input("u_bloom_intensity", float(bloom))
-        c.set_shader_input("u_lift", tuple(tod.lift))
-        c.set_shader_input("u_gamma", tuple(tod.gamma))
-        c.set_shader_input("u_gain", tuple(tod.gain))
-        c.set_shader_input("u_saturation", float(tod.saturation))
-        c.set_shader_input("u_contrast", float(tod.contrast))
+        self.grade_tex.set_ram_image(grade_table(tod).tobytes())
         c.set_shader_input("u_vignette", float(min(1.0, tod.vignette * self.settings.vignette)))
         bright = self._bloom_quads[0]
         bright.set_shader_input("u_threshold", float(tod.bloom_threshold))

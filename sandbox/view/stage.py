@@ -4,6 +4,14 @@ sky, time of day, scene time and camera.
 Camera masks: the main camera sees bit 0 (`MAIN_MASK`), the sun's shadow camera bit 1
 (`SHADOW_MASK`). Things that must not cast shadows (the horde) hide from `SHADOW_MASK`.
 The shadow pass draws with a depth-only shader chosen by tag state (`shadow` tag).
+
+Cost on llvmpipe (a software rasteriser: fragments are the budget, and the code of an
+untaken branch runs anyway): the world shader is compiled in variants, one per number of
+point lights in `LIGHT_BUCKETS` and with or without the burnt material, and each frame
+uses the cheapest that shows what it must. Trees are drawn twice from two instance
+buffers: for the main camera only those in its view cone, nearest first (hidden canopies
+then fail the depth test before shading), re-sorted at every `set_camera`; for the sun
+only those whose shadow can land on its map, fixed until the sun moves.
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ SHADOW_SIZE = 2048
 GLOWING_PARTS = ("school", "gym", "city")  # parts whose glass (alpha < 0.98) glows at night
 SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
 MAX_POINT_LIGHTS = 8  # shaders/fx_world.glsl FX_MAX_LIGHTS must agree
+LIGHT_BUCKETS = (0, 1, 2, 4, MAX_POINT_LIGHTS)  # point-light counts the world shader is built for
+TREE_CENTRE = 4.5     # metres x scale above a tree's foot: the centre view culling uses
+TREE_RADIUS = 5.0     # metres x scale: a sphere around that centre holding the whole tree
 BURNABLE_PARTS = ("school", "gym", "glass")  # parts the burnt material state applies to
 HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at full haze
 HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
@@ -36,6 +47,22 @@ def fullscreen_triangle() -> NodePath:
     c = np.full((3, 4), 255, np.uint8)
     g = make_geom(v, n, c, np.array([[0, 1, 2]]))
     return NodePath(geom_node("sky", g))
+
+
+def in_view_cone(points, cam_mat, hfov_deg: float, vfov_deg: float, margin=0.0):
+    """Boolean mask of `points` (n, 3) metres within `margin` metres (scalar or (n,)) of
+    the view cone of a camera with world matrix `cam_mat` (4x4, Panda3D row-vector
+    convention: rows right, forward, up, position) and fields of view in degrees."""
+    m = np.asarray(cam_mat, np.float64)
+    right, fwd, up, origin = m[0, :3], m[1, :3], m[2, :3], m[3, :3]
+    rel = np.asarray(points, np.float32) - origin.astype(np.float32)
+    basis = np.stack([right / np.linalg.norm(right), fwd / np.linalg.norm(fwd),
+                      up / np.linalg.norm(up)], 1).astype(np.float32)
+    x, depth, y = (rel @ basis).T
+    th, tv = np.tan(np.radians(hfov_deg) / 2), np.tan(np.radians(vfov_deg) / 2)
+    margin = np.asarray(margin, np.float32)
+    mh, mv = margin * np.sqrt(1 + th * th), margin * np.sqrt(1 + tv * tv)
+    return (depth > -margin) & (np.abs(x) <= depth * th + mh) & (np.abs(y) <= depth * tv + mv)
 
 
 def instance_buffer(n_texels: int, name: str) -> Texture:
@@ -55,11 +82,13 @@ class Stage:
     part named "tree" is a template drawn once per row of `trees`.
     trees: (n, 5) float32 rows (x, y, z, scale, heading radians) or None.
     time_of_day: a preset name in scenes/time_of_day.toml ("day", "dusk", "night").
+    tree_shadows: trees cast the sun's shadow; sun_shadows: there is a sun shadow pass at
+    all (False: no shadow map is rendered nor sampled, a draft's saving).
     """
 
     def __init__(self, base, parts: dict, trees: np.ndarray | None = None,
                  time_of_day: str = "day", shadow_center: tuple | None = None,
-                 tree_shadows: bool = True):
+                 tree_shadows: bool = True, sun_shadows: bool = True):
         self.base = base
         self.root = base.render.attach_new_node("stage")
         self.presets = lighting.load_presets()
@@ -68,8 +97,13 @@ class Stage:
         lens = base.cam.node().get_lens()
         lens.set_near_far(0.3, 6000.0)
 
-        self.world_shader = shaders.load("world.vert", "world.frag")
-        self.tree_shader = shaders.load("world.vert", "world.frag", {"INSTANCED": 1})
+        self.sun_shadows = bool(sun_shadows)
+        self._variants: dict[tuple, object] = {}
+        self._lights = 0          # the LIGHT_BUCKETS entry in use
+        self.burnt = 0.0
+        self._applied = None      # (lights, burnt?) the nodes' shaders are set for
+        self.world_shader = self.variant(0, False)
+        self.tree_shader = self.variant(0, False, instanced=True)
         self.sky_shader = shaders.load("sky.vert", "sky.frag")
         self.depth_shader = shaders.load("shadow.vert", "shadow.frag")
         self.depth_tree_shader = shaders.load("shadow.vert", "shadow.frag", {"INSTANCED": 1})
@@ -80,6 +114,8 @@ class Stage:
         self.root.set_shader_input("u_emissive_windows", 0.0)
         self.root.set_shader_input("u_burnt", 0.0)
         self.haze = 0.0
+        self.trees = self.tree_casters = None
+        self.tree_count = 0
         self.set_point_lights(np.zeros((0, 7)))
 
         # --- world parts -------------------------------------------------------------
@@ -101,7 +137,8 @@ class Stage:
             shadow_center = tuple((b[0] + b[1]) / 2.0)
         self.shadow_center = np.asarray(shadow_center, np.float64)
         self.sun = DirectionalLight("sun")
-        self.sun.set_shadow_caster(True, SHADOW_SIZE, SHADOW_SIZE)
+        if self.sun_shadows:
+            self.sun.set_shadow_caster(True, SHADOW_SIZE, SHADOW_SIZE)
         self.sun.set_camera_mask(SHADOW_MASK)
         slens = self.sun.get_lens()
         slens.set_film_size(SHADOW_FILM, SHADOW_FILM)
@@ -114,28 +151,23 @@ class Stage:
         self.sun_np = self.root.attach_new_node(self.sun)
         self.root.set_light(self.sun_np)
 
-        # --- trees (instanced template) ------------------------------------------------
-        self.trees = None
-        self.tree_count = 0
+        # --- trees (instanced template: one node for the camera, one for the sun) ------
         if "tree" in parts and trees is not None and len(trees):
-            trees = np.asarray(trees, np.float32).reshape(-1, 5)
-            self.tree_count = len(trees)
-            self.tree_tex = instance_buffer(2 * len(trees), "tree-instances")
-            buf = np.zeros((len(trees), 2, 4), np.float32)
-            buf[:, 0, :] = trees[:, :4]
-            buf[:, 1, 0] = trees[:, 4]
-            np.frombuffer(self.tree_tex.modify_ram_image(), np.float32)[:] = buf.reshape(-1)
-            node = geom_node("trees", trimesh_to_geom(parts["tree"]))
-            node.set_bounds(OmniBoundingVolume())
-            node.set_final(True)
-            self.trees = self.root.attach_new_node(node)
-            self.trees.set_instance_count(len(trees))
+            rows = np.asarray(trees, np.float32).reshape(-1, 5)
+            self.tree_count = len(rows)
+            self._tree_rows = np.zeros((len(rows), 8), np.float32)  # the two texels of each
+            self._tree_rows[:, :4] = rows[:, :4]
+            self._tree_rows[:, 4] = rows[:, 4]
+            self._tree_centres = rows[:, :3] + np.outer(TREE_CENTRE * rows[:, 3], [0, 0, 1])
+            self._tree_radii = TREE_RADIUS * rows[:, 3]
+            geom = trimesh_to_geom(parts["tree"])
+            self.trees, self.tree_tex = self._tree_node("trees", geom)
+            self.trees.hide(SHADOW_MASK)
             self.trees.set_shader(self.tree_shader, 10)
-            self.trees.set_shader_input("u_instances", self.tree_tex)
-            if tree_shadows:
-                self.trees.set_tag("shadow", "tree")
-            else:
-                self.trees.hide(SHADOW_MASK)
+            if tree_shadows and self.sun_shadows:
+                self.tree_casters, self.tree_caster_tex = self._tree_node("tree-casters", geom)
+                self.tree_casters.hide(MAIN_MASK)
+                self.tree_casters.set_tag("shadow", "tree")
 
         # --- sky ---------------------------------------------------------------------
         self.sky = fullscreen_triangle()
@@ -151,6 +183,7 @@ class Stage:
 
         self.time_of_day = None
         self.set_time_of_day(time_of_day)
+        self._place_trees()
         base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
         # The sun's shadow buffer is created during the first frame and renders from the
         # second on: warm it up so the first frame a caller reads has its shadows.
@@ -176,26 +209,109 @@ class Stage:
         self.sun_np.set_pos(*(self.shadow_center + d * 500.0))
         self.sun_np.look_at(Point3(*self.shadow_center), Vec3(0, 0, 1) if abs(d[2]) < 0.99
                             else Vec3(0, 1, 0))
+        self._place_tree_casters()
 
     def set_burnt(self, f: float) -> None:
         """Burnt material state of the school, gym and their glass: 0 intact .. 1 fully
         scorched (soot, charred patches, broken panes; shaders/fx_world.glsl)."""
         f = float(np.clip(f, 0.0, 1.0))
+        self.burnt = f
         for pname, pnode in self.parts.items():
             if pname in BURNABLE_PARTS:
                 pnode.set_shader_input("u_burnt", f)
+        self._apply_variants()
 
     def set_point_lights(self, lights: np.ndarray) -> None:
         """Unshadowed point lights for the world shader: (n, 7) rows (x, y, z, radius m,
         r, g, b linear colour x intensity); the first MAX_POINT_LIGHTS rows are used."""
         lights = np.asarray(lights, np.float32).reshape(-1, 7)[:MAX_POINT_LIGHTS]
         packed = np.zeros((2 * MAX_POINT_LIGHTS, 4), np.float32)
+        packed[0::2, 3] = 1.0   # unused slots: black lights of radius 1 m (no 0 / 0)
         packed[0:2 * len(lights):2] = lights[:, :4]
         packed[1:2 * len(lights):2, :3] = lights[:, 4:]
         pta = PTA_LVecBase4f.empty_array(2 * MAX_POINT_LIGHTS)
         np.frombuffer(pta, np.float32)[:] = packed.reshape(-1)
         self.root.set_shader_input("u_point_lights", pta)
         self.root.set_shader_input("u_point_count", float(len(lights)))
+        self._lights = next(b for b in LIGHT_BUCKETS if b >= len(lights))
+        if hasattr(self, "parts"):  # not while __init__ sets the first (empty) lights
+            self._apply_variants()
+
+    def variant(self, lights: int, burnt: bool, instanced: bool = False):
+        """The world shader built for `lights` point lights (a LIGHT_BUCKETS entry), with
+        or without the burnt material, for parts or (instanced) trees; built once."""
+        key = (lights, burnt, instanced)
+        if key not in self._variants:
+            defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced,
+                       "NO_SUN_SHADOW": not self.sun_shadows}
+            self._variants[key] = shaders.load("world.vert", "world.frag", defines)
+        return self._variants[key]
+
+    def _apply_variants(self) -> None:
+        """Point the world, the burnable parts and the trees at the cheapest shader
+        variant for this frame's lights and burn (only where it changed)."""
+        burnt = self.burnt > 0.0
+        if self._applied == (self._lights, burnt):
+            return
+        self._applied = (self._lights, burnt)
+        self.world_shader = self.variant(self._lights, False)
+        self.root.set_shader(self.world_shader)
+        for pname, pnode in self.parts.items():
+            if pname in BURNABLE_PARTS and burnt:
+                pnode.set_shader(self.variant(self._lights, True))
+            elif pname in BURNABLE_PARTS:
+                pnode.clear_shader()
+        if self.trees is not None:
+            self.tree_shader = self.variant(self._lights, False, instanced=True)
+            self.trees.set_shader(self.tree_shader, 10)
+
+    def _tree_node(self, name: str, geom):
+        """An instanced tree node with its own instance buffer (room for every tree)."""
+        tex = instance_buffer(2 * self.tree_count, f"{name}-instances")
+        node = geom_node(name, geom)
+        node.set_bounds(OmniBoundingVolume())
+        node.set_final(True)
+        np_ = self.root.attach_new_node(node)
+        np_.set_shader_input("u_instances", tex)
+        np_.set_instance_count(1)
+        np_.hide()
+        return np_, tex
+
+    @staticmethod
+    def _write_trees(np_, tex, rows: np.ndarray) -> None:
+        """Put `rows` (k, 8) into a tree node's buffer and draw k instances (none: hidden,
+        since an instance count of 0 would draw one uninstanced copy)."""
+        if len(rows):
+            np.frombuffer(tex.modify_ram_image(), np.float32)[:rows.size] = rows.reshape(-1)
+            np_.set_instance_count(len(rows))
+            np_.show()
+        else:
+            np_.hide()
+
+    def _place_tree_casters(self) -> None:
+        """The sun's trees: those within a tree's radius of its shadow map's square (the
+        film, seen along the sun), so trees whose shadow falls off the map cost nothing."""
+        if self.tree_casters is None:
+            return
+        m = np.array(self.sun_np.get_mat(self.base.render), np.float64).reshape(4, 4)
+        right, up = m[0, :3] / np.linalg.norm(m[0, :3]), m[2, :3] / np.linalg.norm(m[2, :3])
+        rel = self._tree_centres - self.shadow_center
+        half = SHADOW_FILM / 2.0 + self._tree_radii
+        keep = (np.abs(rel @ right) <= half) & (np.abs(rel @ up) <= half)
+        self._write_trees(self.tree_casters, self.tree_caster_tex, self._tree_rows[keep])
+
+    def _place_trees(self) -> None:
+        """The camera's trees: those in its view cone, nearest first."""
+        if self.trees is None:
+            return
+        cam = self.base.cam
+        hfov, vfov = cam.node().get_lens().get_fov()
+        mat = np.array(cam.get_mat(self.base.render), np.float64).reshape(4, 4)
+        keep = np.flatnonzero(in_view_cone(self._tree_centres, mat, hfov, vfov,
+                                           self._tree_radii))
+        d = self._tree_centres[keep] - mat[3, :3].astype(np.float32)
+        keep = keep[np.argsort(np.einsum("ij,ij->i", d, d), kind="stable")]
+        self._write_trees(self.trees, self.tree_tex, self._tree_rows[keep])
 
     def set_haze(self, amount: float) -> None:
         """Smoke haze 0..1 over the current time of day: thicker grey-brown fog, a sky
@@ -235,6 +351,7 @@ class Stage:
         hfov = np.degrees(2.0 * np.arctan(np.tan(v / 2.0) * w / max(h, 1)))
         lens.set_fov(float(hfov), float(fov_deg))
         self.update_sky()
+        self._place_trees()
 
     def update_sky(self) -> None:
         """Recompute the sky's inverse view-projection from the current camera."""
@@ -246,8 +363,9 @@ class Stage:
         self.sky.set_shader_input("u_inv_view_proj", vp)
 
     def all_shaders(self):
-        return [self.world_shader, self.tree_shader, self.sky_shader, self.depth_shader,
-                self.depth_tree_shader]
+        """Every shader built so far (the world variants as far as frames used them)."""
+        return list(self._variants.values()) + [self.sky_shader, self.depth_shader,
+                                                self.depth_tree_shader]
 
     def destroy(self) -> None:
         self.base.taskMgr.remove("hyosan-sky")
@@ -255,5 +373,8 @@ class Stage:
         self.root.remove_node()
 
     def _sky_task(self, task):
+        """Each frame of a task-driven loop (interactive): sky and trees follow the camera
+        however it was moved."""
         self.update_sky()
+        self._place_trees()
         return task.cont
