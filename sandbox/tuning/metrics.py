@@ -56,7 +56,8 @@ class RunMetrics:
     times (T,) s; kinds (T, len(KINDS)) and states (T, len(STATES)) int64 counts;
     infected, turned (T,) int64; flow_in, flow_out (T, L) int64 cumulative crossings;
     reach: place -> first time s or None; density (ny, nx) float64 agents/m² (mean over
-    samples); peak_density agents/m²; probes: what was measured against; n: agents.
+    samples); peak_density agents/m²; probes: what was measured against; n: agents;
+    alive: kind name -> living agents of that kind at the end.
     """
 
     times: np.ndarray

@@ -18,24 +18,38 @@ import signal
 from sandbox.config import ConfigError
 
 
+class _Deferred:
+    """A job of the inline pool: runs when its result is first asked for."""
+
+    def __init__(self, fn, arg):
+        self._call = (fn, arg)
+        self._value = None
+
+    def done(self) -> bool:
+        return self._call is None
+
+    def result(self):
+        if self._call is not None:
+            fn, arg = self._call
+            self._value = fn(arg)
+            self._call = None
+        return self._value
+
+
 class InlinePool:
-    """Runs each job at submit time in this process (one job at a time, no start-up)."""
+    """Runs jobs one at a time in this process (no start-up), each when its result is
+    asked for, so progress shows as they finish."""
 
     workers = 1
 
     def submit(self, fn, arg):
-        fut: cf.Future = cf.Future()
-        try:
-            fut.set_result(fn(arg))
-        except Exception as exc:  # handed back through .result(), like a worker's
-            fut.set_exception(exc)
-        return fut
+        return _Deferred(fn, arg)
 
     def completed(self, futures):
         return iter(list(futures))
 
     def first_done(self, futures):
-        return list(futures)
+        return list(futures)[:1]
 
     def close(self):
         pass
