@@ -115,3 +115,20 @@ def test_every_declared_parameter_can_be_tuned_by_name():
     decl = {p.name: p for p in PARAMS}
     space = parse_params(["max_speed", "radius=0.2:0.4"], decl)
     assert space == {"max_speed": (0.1, 12.0), "radius": (0.2, 0.4)}
+
+
+@pytest.mark.parametrize("param, words", [
+    ("warp_speed", ["unknown parameter 'warp_speed'", "known:"]),
+    ("max_speed=0:20", ["max_speed = 0.0 is out of range", "0.1 to 12 m/s"]),
+    ("max_speed=5:2", ["lo < hi"]),
+    ("max_speed=3", ["key or key=lo:hi"]),
+])
+def test_bad_param_is_one_line_exit_2(tmp_path, capsys, param, words):
+    args = tune_args(tmp_path)
+    args[args.index("max_speed=2:7")] = param
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    for w in words:
+        assert w in err
+    assert not list(tmp_path.iterdir())
