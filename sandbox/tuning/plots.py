@@ -139,7 +139,8 @@ def density_plot(path: Path, m, title: str) -> str:
     for name, (a, b) in p.lines.items():
         ax.plot([a[0], b[0]], [a[1], b[1]], color="#00c0ff", lw=2.5)
         ax.annotate(name, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), xytext=(3, -10),
-                    textcoords="offset points", fontsize=7, color="#005f80")
+                    textcoords="offset points", fontsize=7, color="#005f80",
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
     spots: dict[tuple, list[str]] = {}  # places at one point share a label ("goal = gate")
     for name, (x, y) in p.places.items():
         if x0 <= x <= x1 and y0 <= y <= y1:
