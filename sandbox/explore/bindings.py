@@ -65,7 +65,7 @@ BINDINGS: tuple[Binding, ...] = (
             action="toggle_overlay", section="view"),
     Binding("F4", ("f4",), "overlay: agent velocity vectors", action="toggle_overlay",
             section="view"),
-    Binding("F5", ("f5",), "overlay: perception radii (sight, bite) near the view centre",
+    Binding("F5", ("f5",), "overlay: perception radii (sight, bite, flee) near the view centre",
             action="toggle_overlay", section="view"),
     Binding("F6", ("f6",), "overlay: sound events and how far they are heard",
             action="toggle_overlay", section="view"),
