@@ -9,7 +9,10 @@ from its projected height in pixels (`FIG_HEIGHT` x focal length in pixels / dis
 threshold a band (`FADE_BAND`, relative) draws the agent in both levels with
 complementary screen-door dither (`shaders/horde_common.glsl`), so the switch never pops.
 Agents behind the camera or outside its view cone (with a `CULL_MARGIN`) are dropped in
-numpy and cost nothing on the GPU.
+numpy and cost nothing on the GPU. In a dense horde near the camera the thresholds rise
+so that only the nearest `FULL_BUDGET` agents get the full figure and the next
+`MID_BUDGET` the middle one (the fade bands move with them, so nothing pops): the
+triangle count stays bounded however many agents crowd the view.
 
 Per-instance data live in one rgba32f buffer texture per level, written from numpy every
 `update`, three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
@@ -42,6 +45,8 @@ LEVEL_NAMES = ("full", "mid", "card")
 FIG_HEIGHT = 1.75     # metres: the height used to project an agent's size on screen
 FULL_PX = 56.0        # projected height (pixels) from which the full figure is drawn
 CARD_PX = 16.0        # projected height at and below which the card is drawn
+FULL_BUDGET = 3000    # at most about this many full figures a frame (the nearest) ...
+MID_BUDGET = 20000    # ... and middle figures; the rest are cards
 FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
 CULL_MARGIN = 1.5     # metres around an agent's centre kept when testing the view cone
 CENTRE_Z = 0.9        # metres above the feet: the point distances and culling use
@@ -273,6 +278,7 @@ class Horde:
         # level-of-detail thresholds (projected pixels) and fade band; per horde, so a
         # caller can tune or force them (full_px=0: everything full)
         self.full_px, self.card_px, self.band = FULL_PX, CARD_PX, FADE_BAND
+        self.full_budget, self.mid_budget = FULL_BUDGET, MID_BUDGET
         self.texs = []
         self._alloc(max(1, int(capacity)))
 
@@ -359,8 +365,20 @@ class Horde:
         # front to back: occluded fragments of later instances fail the depth test early
         order = np.argsort(-size, kind="stable")
         keep, size = keep[order], size[order]
+        full_px, card_px = self.budget_thresholds(size)
         return [(keep[i], f, s) for i, f, s in
-                select_levels(size, self.full_px, self.card_px, self.band)]
+                select_levels(size, full_px, card_px, self.band)]
+
+    def budget_thresholds(self, size):
+        """(full_px, card_px) for agents of projected heights `size` (k,) pixels, sorted
+        largest first: the horde's thresholds, raised where more than `full_budget`
+        agents would be full or more than `mid_budget` more would be middle figures."""
+        full_px, card_px = self.full_px, self.card_px
+        if 0 < self.full_budget < len(size):
+            full_px = max(full_px, float(size[self.full_budget]))
+        if 0 < self.full_budget + self.mid_budget < len(size):
+            card_px = max(card_px, float(size[self.full_budget + self.mid_budget]))
+        return full_px, min(card_px, full_px)
 
     @property
     def instance_count(self) -> int:
