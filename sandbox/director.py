@@ -197,7 +197,8 @@ class Director:
             p = xy.mean(0)
         elif name == "horde:front":
             heading = np.array([np.cos(horde.headings).mean(), np.sin(horde.headings).mean()])
-            p = xy[np.argmax(xy @ heading)]
+            ahead = xy @ heading   # the leading tenth of the horde, not one runaway agent
+            p = xy[ahead >= np.quantile(ahead, 0.9)].mean(0)
         else:
             i = int(name.split(":", 1)[1])
             if not 0 <= i < len(xy):

@@ -25,7 +25,8 @@ def test_horde_stays_on_walkable_cells_and_moves(finale):
     goal = director.anchors["school_entrance"][:2]
     before = np.linalg.norm(start - goal, axis=1).mean()
     after = np.linalg.norm(xy - goal, axis=1).mean()
-    assert after < 0.5 * before
+    # packed round the ends of the low wall before the entrance, body against body
+    assert after < 0.6 * before
 
 
 def test_frames_are_deterministic_and_seekable(finale):

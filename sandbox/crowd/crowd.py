@@ -564,7 +564,8 @@ class Crowd:
                kind, state, timer, wdir, count, route, pv)
         k = pack_params(p, self.dt, reach)
         new_vel = np.empty_like(self._vel)
-        compute_velocities(self._pos, self._vel, pv, state != DEAD, ident, start, g.origin[0],
+        press = (state == bh.FLEE) | (state == bh.KNOCKED)
+        compute_velocities(self._pos, self._vel, pv, state != DEAD, press, ident, start, g.origin[0],
                            g.origin[1], g.size, g.nx, g.ny, self._walk, ox, oy, nav.cell, nav.wall_sdf,
                            self._wgx, self._wgy, k, new_vel)
         tau = p["heading_smoothing"]

@@ -33,6 +33,10 @@ PARAMS: tuple[Param, ...] = (
           "look-ahead of the collision-avoidance term (0 turns it off)", group="steering"),
     Param("anticipation_strength", 6.0, 0.0, 100.0, "m/s^2",
           "push away from a predicted collision, strongest when it is imminent", group="steering"),
+    Param("headway_time", 0.3, 0.0, 2.0, "s",
+          "an agent closes the gap to a body in its path, at most its own speed, in this time "
+          "over the speed of that body (0 turns it off: it pushes on into a jam)",
+          group="steering"),
     Param("wall_margin", 0.25, 0.0, 2.0, "m",
           "clearance between body and wall below which the wall pushes back", group="steering"),
     Param("wall_strength", 25.0, 0.0, 200.0, "m/s^2",

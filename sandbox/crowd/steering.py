@@ -25,8 +25,8 @@ from .grid import cell_walkable, sample_bilinear
 # Layout of the packed parameter vector handed to the kernels.
 K_RADIUS, K_MAX_SPEED, K_MAX_ACCEL, K_RELAX, K_SEP_STRENGTH, K_SEP_RANGE, \
     K_ANT_TIME, K_ANT_STRENGTH, K_WALL_MARGIN, K_WALL_STRENGTH, \
-    K_DT, K_REACH = range(12)
-N_K = 12
+    K_DT, K_REACH, K_HEADWAY = range(13)
+N_K = 13
 
 
 def pack_params(p, dt: float, reach: float) -> np.ndarray:
@@ -45,16 +45,20 @@ def pack_params(p, dt: float, reach: float) -> np.ndarray:
     k[K_WALL_STRENGTH] = p["wall_strength"]
     k[K_DT] = dt
     k[K_REACH] = reach
+    k[K_HEADWAY] = p["headway_time"]
     return k
 
 
 @njit(cache=True)
-def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, gny,
+def compute_velocities(pos, vel, pv, solid, press, order, start, gox, goy, gsize, gnx, gny,
                        walk, ox, oy, cell, sdf, wgx, wgy, k, out):
     """Phase 1: new velocities (n, 2) float64 m/s into `out` from the snapshot pos, vel.
 
     pv (n, 2) m/s: preferred velocities. solid (n,) bool: bodies others push against and
-    that move (the dead lie still and are stepped over). order/start: spatial-grid sort
+    that move (the dead lie still and are stepped over). press (n,) bool: agents that
+    push on into the bodies in their way (fleeing, scattered by a blast); the others
+    slow to what the way ahead allows (headway), so a jam packs instead of compressing.
+    order/start: spatial-grid sort
     (see neighbours.SpatialGrid). sdf, wgx, wgy: wall signed distance and gradient.
     """
     n = pos.shape[0]
@@ -71,6 +75,7 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
     wall_s = k[K_WALL_STRENGTH]
     dt = k[K_DT]
     reach = k[K_REACH]
+    headway = k[K_HEADWAY]
     reach2 = reach * reach
     contact = 2.0 * r
     sep_scale = max(sep_r, 0.05)
@@ -84,15 +89,17 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
         py = pos[a, 1]
         vx = vel[a, 0]
         vy = vel[a, 1]
-        # -- drive: relax toward the preferred velocity
-        ax = (pv[a, 0] - vx) / relax
-        ay = (pv[a, 1] - vy) / relax
+        ax = 0.0
+        ay = 0.0
         ux = pv[a, 0]
         uy = pv[a, 1]
         un = np.sqrt(ux * ux + uy * uy)
         if un > 1e-9:
             ux /= un
             uy /= un
+        # fastest speed the way ahead allows: a body in the path, not coming the other
+        # way, lets the agent go at its own speed along the path plus the gap / headway
+        allowed = un
         # -- neighbours in the 3x3 buckets around the agent
         bx = min(max(int(np.floor((px - gox) / gsize)), 0), gnx - 1)
         by = min(max(int(np.floor((py - goy) / gsize)), 0), gny - 1)
@@ -135,6 +142,15 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
                     nxd = dx / d
                     nyd = dy / d
                     gap = d - contact
+                    if headway > 0.0 and un > 1e-9 and not press[a]:
+                        ahead = -(dx * ux + dy * uy)
+                        side = dx * uy - dy * ux
+                        if ahead > 0.0 and side * side < contact * contact:
+                            lead = vel[o, 0] * ux + vel[o, 1] * uy
+                            if lead > -0.5 * un:
+                                v_ok = max(lead, 0.0) + max(gap, 0.0) / headway
+                                if v_ok < allowed:
+                                    allowed = v_ok
                     if gap < sep_r:
                         f = sep_s * (sep_r - gap) / sep_scale
                         ax += f * nxd
@@ -158,6 +174,10 @@ def compute_velocities(pos, vel, pv, solid, order, start, gox, goy, gsize, gnx, 
                                     else:
                                         ax += f * nxd
                                         ay += f * nyd
+        # -- drive: relax toward the preferred velocity, no faster than the way ahead allows
+        scale = allowed / un if un > 1e-9 else 1.0
+        ax += (pv[a, 0] * scale - vx) / relax
+        ay += (pv[a, 1] * scale - vy) / relax
         # -- walls: push out along the wall-distance gradient (bilinear sdf differs from
         # the nearest cell's value by less than a cell: skip the sampling when far)
         ci = min(max(int((px - ox) / cell), 0), nx - 1)
