@@ -498,7 +498,11 @@ class Crowd:
     def _climb(self) -> None:
         """Lured agents within stair_reach of the foot of stairs their goal or a sound
         leads through go up (or down): they appear on the far landing at the same offset
-        (at its centre if that is blocked), at rest, in CLIMB for climb_time s."""
+        (at its centre if that is blocked), at rest, in CLIMB for climb_time s. One whose
+        landing spot is within a body width (2 radius) of an agent there (one still
+        climbing included) waits at the foot: a full landing holds the queue below instead
+        of stacking agents, and a flight passes about (spots on its landing) / climb_time
+        agents per second."""
         st = self._stack
         used = st.used(self._dist)
         for dist in self._sound_fields[0]:
@@ -515,11 +519,26 @@ class Crowd:
                 continue
             dst = land + off[on]
             dst[~self.nav.is_walkable(dst)] = land
-            self._pos[on] = dst
-            self._vel[on] = 0.0
-            self._state[on] = CLIMB
-            self._timer[on] = p["climb_time"]
-            free &= ~on
+            go = self._room(dst, land)
+            idx = np.nonzero(on)[0][go]
+            self._pos[idx] = dst[go]
+            self._vel[idx] = 0.0
+            self._state[idx] = CLIMB
+            self._timer[idx] = p["climb_time"]
+            free[idx] = False
+
+    def _room(self, dst: np.ndarray, land: np.ndarray) -> np.ndarray:
+        """(k,) bool: which of the landing spots `dst` (k, 2) are free, taken in order:
+        none within a body width of an agent by `land` (2,) or of a spot taken before it."""
+        gap = 2.0 * self.params["radius"]
+        d = self._pos - land
+        taken = self._pos[d[:, 0] ** 2 + d[:, 1] ** 2 <= (self.params["stair_reach"] + 2 * gap) ** 2]
+        go = np.zeros(len(dst), bool)
+        for k, q in enumerate(dst):
+            if not len(taken) or ((taken - q) ** 2).sum(axis=1).min() >= gap ** 2:
+                go[k] = True
+                taken = np.concatenate([taken, q[None]])
+        return go
 
     def _advance(self, reach: float) -> None:
         """One step of behaviour, steering and motion for all agents.

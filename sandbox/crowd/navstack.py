@@ -110,5 +110,6 @@ class NavStack:
         d = dist.reshape(-1)
         foot = d[self.atlas.portals[:, 0]]
         land = d[self.atlas.portals[:, 1]]
-        return np.isfinite(foot) & (np.abs(foot - land - self.atlas.portal_cost)
-                                    <= 1e-9 * (1.0 + foot))
+        with np.errstate(invalid="ignore"):  # inf - inf where neither end is reachable
+            return np.isfinite(foot) & (np.abs(foot - land - self.atlas.portal_cost)
+                                        <= 1e-9 * (1.0 + foot))
