@@ -14,6 +14,7 @@ from sandbox.crowd.bake import load
 from sandbox.crowd.bench import bench, make_scenario
 from sandbox.crowd.setup import load_setup
 from sandbox.paths import CROWD_PRESETS
+from sandbox.tuning.runner import world_resolver
 
 
 def test_every_preset_loads_with_its_setup():
@@ -21,7 +22,7 @@ def test_every_preset_loads_with_its_setup():
     assert {"hyosan_horde", "rooftop_siege", "bombing_lure"} <= names
     for name in names:
         load_preset(CROWD_PRESETS / f"{name}.toml")
-        s = load_setup(CROWD_PRESETS / f"{name}.toml", lambda a: (0.0, 0.0))
+        s = load_setup(CROWD_PRESETS / f"{name}.toml", world_resolver())
         assert s.spawns and s.seconds > 0
 
 
@@ -29,11 +30,11 @@ def test_bad_setup_names_file_key_value(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[params]\n[setup]\n[[setup.spawn]]\nkind = 'ghoul'\nat = [0, 0]\n")
     with pytest.raises(ConfigError, match=r"bad.toml \[setup\] spawn\[0\]: kind = 'ghoul'"):
-        load_setup(bad, lambda a: (0.0, 0.0))
+        load_setup(bad, lambda a: (0.0, 0.0, "ground"))
     bad.write_text("[params]\n[setup]\n[[setup.sound]]\nat = [0, 0]\nloudness = -1\n"
                    "[[setup.spawn]]\nat = [0, 0]\n")
     with pytest.raises(ConfigError, match=r"loudness = -1 \(allowed: a number from 0.01"):
-        load_setup(bad, lambda a: (0.0, 0.0))
+        load_setup(bad, lambda a: (0.0, 0.0, "ground"))
     bad.write_text("[params]\nturn_delay_min = 90.0\nturn_delay_max = 10.0\n")
     with pytest.raises(ConfigError, match="bad.toml.*turn_delay_min = 90"):
         load_preset(bad)

@@ -10,11 +10,11 @@ from sandbox.cli import main
 from sandbox.crowd import PARAMS, load_preset
 from sandbox.crowd.setup import load_setup
 from sandbox.tuning.parse import parse_target
-from sandbox.tuning.runner import RunSpec, run
+from sandbox.tuning.runner import RunSpec, run, world_resolver
 from sandbox.tuning.tune import STUDY_NAME
 
 RUN = ["--agents", "40", "--seconds", "8", "--jobs", "1"]
-TARGET = "reach(goal) = 6 ± 0.5"
+TARGET = "reach(corridor_floor4) = 5 ± 0.5"
 
 
 def tune_args(tmp_path, trials=5, target=TARGET):
@@ -39,8 +39,8 @@ def test_target_forms():
 @pytest.mark.parametrize("target, words", [
     ("reach(roof_door) = 40", ["METRIC = VALUE ± TOL"]),
     ("reach(roof_door) ~ 40 ± 2", ["METRIC = VALUE ± TOL"]),
-    ("reach(roof_door) = 40 ± 2", ["unknown metric reach(roof_door)", "reach(goal)"]),
-    ("reach(goal) = 40 ± 0", ["tolerance 0"]),
+    ("reach(attic) = 40 ± 2", ["unknown metric reach(attic)", "reach(roof_door)"]),
+    ("reach(roof_door) = 40 ± 0", ["tolerance 0"]),
 ])
 def test_bad_target_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, target, words):
     assert main(tune_args(tmp_path, target=target)) == 2
@@ -85,21 +85,21 @@ def test_interrupted_tune_resumes_where_it_stopped(tmp_path, monkeypatch, capsys
     # the preset written loads with the preset loader and replays the best trial exactly
     out = tmp_path / "tuned.toml"
     params = load_preset(out)
-    load_setup(out, lambda name: (0.0, 0.0))
+    load_setup(out, world_resolver())
     rep = json.loads((tmp_path / "tuned.report" / "report.json").read_text())
     best = min((t for t in after if t.state == TrialState.COMPLETE), key=lambda t: t.value)
     assert rep["best_trial"] == best.number and rep["trials_finished"] == 5
     assert params["max_speed"] == rep["values"]["max_speed"] == pytest.approx(
         best.params["max_speed"], abs=5e-5)
     (target,) = rep["targets"]
-    assert target["metric"] == "reach(goal)" and target["want"] == 6.0
-    assert target["within"] == (abs(target["got"] - 6.0) <= 0.5)
+    assert target["metric"] == "reach(corridor_floor4)" and target["want"] == 5.0
+    assert target["within"] == (abs(target["got"] - 5.0) <= 0.5)
     m, _ = run(RunSpec(str(out), seconds=8.0, agents=40))
-    assert m.reach["goal"] == pytest.approx(target["got"])
+    assert m.reach["corridor_floor4"] == pytest.approx(target["got"])
     assert out.read_text().startswith("# Tuned by `hyosan crowd tune` from rooftop_siege.toml")
 
     # the study refuses other settings
-    assert main(tune_args(tmp_path, target="reach(goal) = 5 ± 0.5")) == 2
+    assert main(tune_args(tmp_path, target="reach(corridor_floor4) = 4 ± 0.5")) == 2
     err = capsys.readouterr().err.strip()
     assert "was started with targets" in err and len(err.splitlines()) == 1
 

@@ -20,13 +20,15 @@ def preset_path(text: str) -> Path:
 
 
 def load_preset_setup(preset: Path):
-    """(params, setup, walkable level, level index) of a preset on the real world map."""
+    """(params, setup, walkable map with the setup's barricades) of a preset on the real
+    world map."""
     from sandbox.tuning.runner import preset_world
 
     return preset_world(preset)
 
 
 def cmd_bake(args) -> int:
+    import numpy as np
     from rich.progress import Progress
 
     from sandbox.crowd.bake import record
@@ -35,8 +37,8 @@ def cmd_bake(args) -> int:
     out = writable_output(args.output)
     if out.suffix != ".npz":
         raise UserError(f"-o {out}: a bake is written as .npz")
-    params, setup, level, index = load_preset_setup(preset)
-    crowd = setup.build(level, params, seed=args.seed, agents=args.agents, level=index)
+    params, setup, walkmap = load_preset_setup(preset)
+    crowd = setup.build(walkmap, params, seed=args.seed, agents=args.agents)
     seconds = setup.seconds if args.seconds is None else args.seconds
     steps = int(round(seconds / crowd.dt))
     done = [0]
@@ -47,6 +49,9 @@ def cmd_bake(args) -> int:
     with Progress(transient=True) as bar:
         task = bar.add_task(f"baking {crowd.n} agents", total=steps)
         bake = record(crowd, steps, events, lambda k: bar.update(task, completed=k))
+    if crowd.stack is not None:  # bakes record levels as the world's level indices
+        world = np.array([list(walkmap.levels).index(n) for n in crowd.stack.names], np.uint8)
+        bake.level[...] = world[bake.level]
     bake.save(out)
     counts = crowd.counts()
     states = ", ".join(f"{k} {v}" for k, v in counts["state"].items() if v)
@@ -99,8 +104,8 @@ def _bench_school(n: int, steps: int) -> dict:
     import numpy as np
     from scipy.spatial import cKDTree
 
-    params, setup, level, _ = load_preset_setup(preset_path("hyosan_horde"))
-    c = setup.build(level, params, agents=n)
+    params, setup, walkmap = load_preset_setup(preset_path("hyosan_horde"))
+    c = setup.build(walkmap, params, agents=n)
     dist = c.flow_field.dist if c.flow_field is not None else None
     start = c.positions(np.float64).copy()
     c.step(5)
@@ -152,7 +157,7 @@ def cmd_run(args) -> int:
     from sandbox.tuning.runner import run
 
     preset = preset_path(args.preset)
-    params, setup, _, _ = load_preset_setup(preset)
+    params, _, _ = load_preset_setup(preset)
     spec = _base_spec(args, preset, params, seed=args.seed)
     t0 = time.perf_counter()
     with staged_dir(args.report) as stage:
@@ -160,7 +165,8 @@ def cmd_run(args) -> int:
             task = bar.add_task(f"running {preset.stem}", total=None)
             metrics, prep = run(spec, lambda k, total: bar.update(task, completed=k, total=total))
         wall = time.perf_counter() - t0
-        info = {"preset": str(preset), "level": prep.level.name, "seed": prep.seed,
+        info = {"preset": str(preset), "level": prep.setup.level,
+                "levels": list(prep.setup.levels), "seed": prep.seed,
                 "seconds": prep.seconds, "dt": float(metrics.times[1] - metrics.times[0])
                 if len(metrics.times) > 1 else None, "agents": metrics.n,
                 "set": dict(spec.overrides), "params": dict(prep.params.values),
@@ -195,7 +201,7 @@ def cmd_sweep(args) -> int:
     from sandbox.tuning.sweep import run_all, sweep_specs, write_sweep
 
     preset = preset_path(args.preset)
-    params, setup, _, _ = load_preset_setup(preset)
+    params, setup, _ = load_preset_setup(preset)
     grid = parse_grid(args.grid, params.decl)
     base = _base_spec(args, preset, params)
     seeds = _seeds(setup.seed, args.seeds)
@@ -234,7 +240,7 @@ def cmd_tune(args) -> int:
                                      write_tune_report)
 
     preset = preset_path(args.preset)
-    params, setup, _, _ = load_preset_setup(preset)
+    params, setup, _ = load_preset_setup(preset)
     out = writable_output(args.output)
     if out.suffix != ".toml":
         raise UserError(f"-o {out}: a tuned preset is written as .toml")
@@ -332,7 +338,10 @@ def register(sub) -> None:
                         "metric, with definitions), timeseries.csv (counts by kind and state, "
                         "infections, flows, every step), density.csv, and PNG plots: counts, "
                         "infections, flow through the gates and doors, density over the map, "
-                        "first time the horde reaches each place. " + _REPORT_NOTE)
+                        "first time the horde reaches each place. On a preset of several "
+                        "levels (level = [\"floor4\", \"roof\"]) the places and lines are "
+                        "those of all its levels, each reached or crossed by agents on its own "
+                        "level; density is measured on the first (main) level. " + _REPORT_NOTE)
     _run_options(r)
     r.add_argument("--seed", type=_seed, help="scene seed (default: the preset's)")
     r.set_defaults(func=cmd_run)
@@ -368,7 +377,7 @@ def register(sub) -> None:
                  seconds="run length (default: the preset's, or 1.25 x the latest reach "
                  "target's value + tolerance if that is longer)")
     t.add_argument("--target", action="append", required=True, metavar="EXPR",
-                   help="METRIC = VALUE ± TOL (or +-), e.g. \"reach(school_entrance) = 12 ± 1\"; "
+                   help="METRIC = VALUE ± TOL (or +-), e.g. \"reach(roof_door) = 40 ± 2\"; "
                    "metrics: reach(PLACE) s, flow_in(LINE), flow_out(LINE), infected, turned, "
                    "alive(KIND), state(STATE), peak_density (see `crowd run` report.json)")
     t.add_argument("--param", action="append", required=True, metavar="KEY[=LO:HI]",

@@ -9,10 +9,12 @@ Definitions (units in brackets):
   segment a -> b; from its right to its left counts "in", the other way "out"
   (cumulative counts; `flow_rate` bins them per second).
 - reach(place) [s]: the first sampled time at which a living zombie (kind regular or
-  immortal, not dead) stands within `reach_radius` m (plan distance) of the place;
-  None if it never does. t = 0 (before the first step) counts.
-- density [agents/m²]: living agents per cell of the probe grid, averaged over the
-  samples; peak_density: the largest single-sample value of any cell.
+  immortal, not dead) on the place's level stands within `reach_radius` m (plan
+  distance) of the place; None if it never does. t = 0 (before the first step) counts.
+- flows count only agents on the line's level before and after the step (a climb from
+  one level to another crosses no line).
+- density [agents/m²]: living agents on the main level per cell of the probe grid,
+  averaged over the samples; peak_density: the largest single-sample value of any cell.
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ class Observer:
         self._human0 = crowd.kinds() == HUMAN
         self._bitten = np.zeros(crowd.n, bool)
         self._prev: np.ndarray | None = None
+        self._prev_level: np.ndarray | None = None
+        self._line_level = np.array([probes.line_level.get(n, 0) for n in probes.lines])
+        self._place_level = np.array([probes.place_level.get(n, 0) for n in probes.places])
         self._rows: list[tuple] = []
         self._cum_in = np.zeros(len(probes.lines), np.int64)
         self._cum_out = np.zeros(len(probes.lines), np.int64)
@@ -138,22 +143,26 @@ class Observer:
         pos = crowd.positions(np.float64)
         kind = crowd.kinds()
         state = crowd.states()
+        level = _levels(crowd)
         living = state != DEAD
         self._bitten |= state == TURNING
         if self._prev is not None:
+            stayed = level == self._prev_level
             for k, (a, b) in enumerate(p.lines.values()):
-                c = crossings(self._prev, pos, a, b)
+                on = stayed & (level == self._line_level[k])
+                c = crossings(self._prev[on], pos[on], a, b)
                 self._cum_in[k] += int((c > 0).sum())
                 self._cum_out[k] += int((c < 0).sum())
-        self._prev = pos
-        zombies = pos[living & ((kind == REGULAR) | (kind == IMMORTAL))]
-        open_ = [j for j, name in enumerate(p.places) if self._reach[name] is None]
-        if len(zombies) and open_:
-            d2 = ((zombies[None, :, :] - self._places[open_][:, None, :]) ** 2).sum(axis=2)
-            for j in np.asarray(open_)[d2.min(axis=1) <= p.reach_radius ** 2]:
-                self._reach[list(p.places)[j]] = float(crowd.time)
+        self._prev, self._prev_level = pos, level
+        zombie = living & ((kind == REGULAR) | (kind == IMMORTAL))
+        for j, name in enumerate(p.places):
+            if self._reach[name] is not None:
+                continue
+            near = pos[zombie & (level == self._place_level[j])] - self._places[j]
+            if len(near) and (near ** 2).sum(axis=1).min() <= p.reach_radius ** 2:
+                self._reach[name] = float(crowd.time)
         ny, nx = p.shape
-        ij = np.floor((pos[living] - p.origin) / p.cell).astype(np.int64)
+        ij = np.floor((pos[living & (level == 0)] - p.origin) / p.cell).astype(np.int64)
         ok = (ij[:, 0] >= 0) & (ij[:, 0] < nx) & (ij[:, 1] >= 0) & (ij[:, 1] < ny)
         cells, counts = np.unique(ij[ok, 1] * nx + ij[ok, 0], return_counts=True)
         self._density[cells] += counts
@@ -179,6 +188,13 @@ class Observer:
                           np.array(fout, np.int64).reshape(shape), dict(self._reach),
                           (self._density / (len(times) * area)).reshape(p.shape),
                           self._peak / area, p, int(n), alive)
+
+
+def _levels(crowd) -> np.ndarray:
+    """(n,) each agent's level index among the crowd's levels (0 on a one-level crowd)."""
+    if crowd.stack is None:
+        return np.zeros(crowd.n, np.uint8)
+    return crowd.levels()
 
 
 def observe(crowd, steps: int, probes: Probes,

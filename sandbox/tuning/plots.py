@@ -112,8 +112,8 @@ def _view(m, margin: float = 12.0) -> tuple[float, float, float, float]:
 
 
 def density_plot(path: Path, m, title: str) -> str:
-    """Mean density over the walkable map (grey: walkable light, blocked dark), with the
-    lines and the places, cropped to where agents went."""
+    """Mean density over the main level's walkable map (grey: walkable light, blocked
+    dark), with its lines and places, cropped to where agents went."""
     plt = _plt()
     from matplotlib.colors import LogNorm
 
@@ -137,13 +137,15 @@ def density_plot(path: Path, m, title: str) -> str:
                                p.origin[1], p.origin[1] + ny * p.cell))
         fig.colorbar(im, ax=ax, shrink=0.8, label=f"mean agents/m² ({p.cell:g} m cells, log)")
     for name, (a, b) in p.lines.items():
+        if p.line_level.get(name, 0):
+            continue
         ax.plot([a[0], b[0]], [a[1], b[1]], color="#00c0ff", lw=2.5)
         ax.annotate(name, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), xytext=(3, -10),
                     textcoords="offset points", fontsize=7, color="#005f80",
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
     spots: dict[tuple, list[str]] = {}  # places at one point share a label ("goal = gate")
     for name, (x, y) in p.places.items():
-        if x0 <= x <= x1 and y0 <= y <= y1:
+        if x0 <= x <= x1 and y0 <= y <= y1 and not p.place_level.get(name, 0):
             spots.setdefault((round(x, 1), round(y, 1)), []).append(name)
     for (x, y), names in spots.items():
         ax.plot(x, y, "o", ms=4, mfc="#2ecc71", mec="black", mew=0.5)
@@ -155,7 +157,8 @@ def density_plot(path: Path, m, title: str) -> str:
     ax.set_aspect("equal")
     ax.set_xlabel("x (m, east)")
     ax.set_ylabel("y (m, north)")
-    ax.set_title(f"{title}: density (peak {m.peak_density:.2f} agents/m²); "
+    on = f" on {p.level_names[0]}" if len(p.level_names) > 1 else ""
+    ax.set_title(f"{title}: density{on} (peak {m.peak_density:.2f} agents/m²); "
                  "blue: flow lines", fontsize=10)
     return _save(fig, path)
 

@@ -1,5 +1,9 @@
 """What a run is measured against: named places (for reach times), named line segments
-(for flows through the gate and doors) and the density grid, on one level.
+(for flows through the gate and doors) and the density grid.
+
+On a multi-level crowd every place and line stands on one of its levels (an index into
+the crowd's level names; a one-level crowd's agents are all on level 0) and only agents
+on that level reach it or cross it; the density grid covers the main level (0) only.
 
 Lines are directed: an agent crossing from the right of a -> b to its left counts +1
 ("in"), the other way -1 ("out"). The school's lines point "in" = into the school
@@ -17,7 +21,9 @@ import numpy as np
 class Probes:
     """places : name -> (x, y) m; lines : name -> ((x0, y0), (x1, y1)) m, "in" = to the
     left of a -> b; origin (2,) m, shape (ny, nx) and cell (m) of the density grid;
-    reach_radius : m, an agent this close to a place (in plan) has reached it."""
+    reach_radius : m, an agent this close to a place (in plan, on its level) has reached
+    it; place_level / line_level : name -> level index (missing: 0, the main level);
+    level_names : the levels' names by index (empty: not named)."""
 
     places: dict[str, tuple[float, float]]
     lines: dict[str, tuple[tuple[float, float], tuple[float, float]]]
@@ -28,17 +34,22 @@ class Probes:
     walkable: np.ndarray | None = field(default=None, compare=False)  # (ny', nx') bool, for plots
     walk_origin: tuple[float, float] = (0.0, 0.0)
     walk_cell: float = 1.0
+    place_level: dict[str, int] = field(default_factory=dict)
+    line_level: dict[str, int] = field(default_factory=dict)
+    level_names: tuple[str, ...] = ()
 
     @classmethod
-    def over(cls, level, places, lines, cell: float = 2.0, reach_radius: float = 3.0) -> "Probes":
+    def over(cls, level, places, lines, cell: float = 2.0, reach_radius: float = 3.0,
+             place_level=None, line_level=None, level_names=()) -> "Probes":
         """Probes whose density grid covers `level` (`walkable`, `origin`, `cell`) with
-        square cells of `cell` m."""
+        square cells of `cell` m; place_level / line_level as in the class."""
         ny, nx = level.walkable.shape
         w, h = nx * level.cell, ny * level.cell
         shape = (int(np.ceil(h / cell)), int(np.ceil(w / cell)))
         return cls(dict(places), dict(lines), (float(level.origin[0]), float(level.origin[1])),
                    shape, float(cell), float(reach_radius), np.asarray(level.walkable, bool),
-                   (float(level.origin[0]), float(level.origin[1])), float(level.cell))
+                   (float(level.origin[0]), float(level.origin[1])), float(level.cell),
+                   dict(place_level or {}), dict(line_level or {}), tuple(level_names))
 
 
 def school_lines(level_name: str) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:

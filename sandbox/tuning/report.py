@@ -101,6 +101,11 @@ def timeseries_columns(m) -> tuple[list[str], np.ndarray]:
     return header, table
 
 
+def _level_name(p, k: int):
+    """Level `k` of probes `p` by name (its index when the levels are not named)."""
+    return p.level_names[k] if k < len(p.level_names) else k
+
+
 def write_run(stage: Path, m, info: dict) -> list[str]:
     """A run's report.json (settings, definitions, every single-number metric), timeseries
     .csv and density.csv into `stage`; returns the file names written."""
@@ -116,14 +121,18 @@ def write_run(stage: Path, m, info: dict) -> list[str]:
     write_json(stage / MARKER, {
         "report": "crowd run", **info,
         "definitions": {
-            "reach": f"first time (s) a living zombie (regular or immortal) stands within "
-                     f"{p.reach_radius:g} m of the place, null if never",
-            "flow": "agents crossing the segment during a step; in = from its right to its left",
+            "reach": f"first time (s) a living zombie (regular or immortal) on the place's "
+                     f"level stands within {p.reach_radius:g} m of it (plan), null if never",
+            "flow": "agents on the line's level crossing the segment during a step; in = from "
+                    "its right to its left",
             "infected": "humans bitten so far", "turned": "spawned humans that are zombies now",
-            "density": f"living agents per m² in {p.cell:g} m cells, mean over every step",
+            "density": f"living agents on the main level per m² in {p.cell:g} m cells, mean "
+                       "over every step",
             "peak_density": "largest single-step value of any density cell (agents/m²)"},
         "metrics": m.scalars(),
         "places": p.places, "lines": p.lines,
+        "place_levels": {k: _level_name(p, p.place_level.get(k, 0)) for k in p.places},
+        "line_levels": {k: _level_name(p, p.line_level.get(k, 0)) for k in p.lines},
         "density_grid": {"origin": p.origin, "cell": p.cell, "shape": p.shape},
     })
     return [MARKER, "timeseries.csv", "density.csv"]

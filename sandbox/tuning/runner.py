@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sandbox.config import ConfigError, ParamSet
+from sandbox.config import ParamSet
 
 from .metrics import RunMetrics, observe
 from .probes import Probes, school_lines
@@ -33,32 +33,50 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A spec made concrete: params with overrides, the setup, the walkable level."""
+    """A spec made concrete: params with overrides, the setup, the world's walkable map
+    with the setup's barricades, and the places on the setup's levels."""
 
     params: ParamSet
     setup: object
-    level: object
-    level_index: int
+    walkmap: object
     seed: int
     seconds: float
     places: dict = field(default_factory=dict)
+    place_level: dict = field(default_factory=dict)
+
+    @property
+    def level(self):
+        """The main level's walkable grid (density is measured over it)."""
+        return self.walkmap.levels[self.setup.level]
+
+
+def world_resolver():
+    """Anchor name -> (x, y, name of the level it stands on or None) on the world map."""
+    from sandbox import world
+    from sandbox.world.walkmap import anchor_on_level
+
+    anchors = world.anchors()
+    levels = world.walkmap().levels
+
+    def resolve(name: str):
+        p = anchors[name]
+        on = next((n for n, lv in levels.items() if anchor_on_level(lv, p)), None)
+        return float(p[0]), float(p[1]), on
+
+    return resolve
 
 
 def preset_world(preset: str | Path):
-    """(params, setup, walkable level, level index) of a preset on the world map;
-    ConfigError naming the file for a bad preset or an unknown level."""
+    """(params, setup, walkable map) of a preset on the world map, the setup's barricades
+    blocked in the map; ConfigError naming the file for a bad preset or level."""
     from sandbox import world
     from sandbox.crowd import load_preset
     from sandbox.crowd.setup import load_setup
 
-    anchors = world.anchors()
     params = load_preset(preset)
-    setup = load_setup(preset, lambda name: anchors[name][:2])
-    levels = world.walkmap().levels
-    if setup.level not in levels:
-        raise ConfigError(f"{preset} [setup]: level = {setup.level!r} (allowed: "
-                          f"{', '.join(levels)})")
-    return params, setup, levels[setup.level], list(levels).index(setup.level)
+    wm = world.walkmap()
+    setup = load_setup(preset, world_resolver(), list(wm.levels))
+    return params, setup, setup.walkmap(wm)
 
 
 def with_overrides(params: ParamSet, overrides, where: str) -> ParamSet:
@@ -72,29 +90,47 @@ def with_overrides(params: ParamSet, overrides, where: str) -> ParamSet:
     return out
 
 
-def places_on(level, setup) -> dict[str, tuple[float, float]]:
-    """The world's anchors standing on `level`, plus `goal` where the setup has one."""
+def places_on(setup) -> tuple[dict[str, tuple[float, float]], dict[str, int]]:
+    """The world's anchors standing on the setup's levels, plus `goal` where the setup
+    has one: (name -> (x, y) m, name -> index into setup.levels)."""
     from sandbox import world
-    from sandbox.world.walkmap import anchor_on_level
 
-    out = {name: (float(p[0]), float(p[1])) for name, p in sorted(world.anchors().items())
-           if anchor_on_level(level, p)}
+    resolve = world_resolver()
+    xy, level = {}, {}
+    for name in sorted(world.anchors()):
+        x, y, on = resolve(name)
+        if on in setup.levels:
+            xy[name], level[name] = (x, y), setup.levels.index(on)
     if setup.goal is not None:
-        out["goal"] = (float(setup.goal[0]), float(setup.goal[1]))
-    return out
+        xy["goal"] = (float(setup.goal[0]), float(setup.goal[1]))
+        level["goal"] = setup.levels.index(setup.goal_level)
+    return xy, level
+
+
+def lines_on(setup) -> tuple[dict, dict[str, int]]:
+    """The school's doors and gates on the setup's levels: (name -> segment, name -> index
+    into setup.levels). A name already taken on an earlier level gets `_LEVEL` appended."""
+    lines, level = {}, {}
+    for k, name in enumerate(setup.levels):
+        for line, seg in school_lines(name).items():
+            key = line if line not in lines else f"{line}_{name}"
+            lines[key], level[key] = seg, k
+    return lines, level
 
 
 def prepare(spec: RunSpec) -> Prepared:
-    params, setup, level, index = preset_world(spec.preset)
+    params, setup, walkmap = preset_world(spec.preset)
     params = with_overrides(params, spec.overrides, "--set")
     seed = setup.seed if spec.seed is None else int(spec.seed)
     seconds = setup.seconds if spec.seconds is None else float(spec.seconds)
-    return Prepared(params, setup, level, index, seed, seconds, places_on(level, setup))
+    return Prepared(params, setup, walkmap, seed, seconds, *places_on(setup))
 
 
 def probes_for(spec: RunSpec, prep: Prepared) -> Probes:
-    return Probes.over(prep.level, prep.places, school_lines(prep.level.name),
-                       cell=spec.density_cell, reach_radius=spec.reach_radius)
+    lines, line_level = lines_on(prep.setup)
+    return Probes.over(prep.level, prep.places, lines, cell=spec.density_cell,
+                       reach_radius=spec.reach_radius, place_level=prep.place_level,
+                       line_level=line_level, level_names=prep.setup.levels)
 
 
 def run(spec: RunSpec, on_step: Callable[[int, int], None] | None = None
@@ -102,8 +138,7 @@ def run(spec: RunSpec, on_step: Callable[[int, int], None] | None = None
     """Build the preset's crowd and run it for the spec's seconds, measuring every step.
     on_step(k, total) after each step (progress bars)."""
     prep = prepare(spec)
-    crowd = prep.setup.build(prep.level, prep.params, seed=prep.seed, agents=spec.agents,
-                             level=prep.level_index)
+    crowd = prep.setup.build(prep.walkmap, prep.params, seed=prep.seed, agents=spec.agents)
     steps = int(round(prep.seconds / crowd.dt))
     done = [0]
 

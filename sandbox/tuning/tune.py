@@ -98,7 +98,10 @@ def open_study(path: Path, job: TuneJob):
         raise ConfigError(f"--study {path}: cannot open it as an Optuna SQLite study "
                           f"({str(exc).splitlines()[0]}) (allowed: a new file or one an "
                           "earlier tune wrote, in a writable folder)") from None
-    sampler = optuna.samplers.TPESampler(seed=job.sampler_seed, n_startup_trials=10)
+    # random trials before TPE models the loss: a quarter of the budget, 4 to 10, so a
+    # short tune still spends most trials where the good ones were
+    startup = min(10, max(4, job.trials // 4))
+    sampler = optuna.samplers.TPESampler(seed=job.sampler_seed, n_startup_trials=startup)
     study = optuna.create_study(storage=storage, study_name=STUDY_NAME, direction="minimize",
                                 load_if_exists=True, sampler=sampler)
     settings = job.settings()
