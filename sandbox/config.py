@@ -55,6 +55,7 @@ class ParamSet:
         self.decl = {p.name: p for p in params}
         self.values = {p.name: (int(p.default) if p.integer else float(p.default))
                        for p in self.decl.values()}
+        self.version = 0   # counts changes of value, so a cache can tell it is stale
         if values:
             self.update(values, where)
 
@@ -64,7 +65,10 @@ class ParamSet:
             if key not in self.decl:
                 allowed = ", ".join(sorted(self.decl))
                 raise ConfigError(f"{prefix}unknown parameter {key!r} (known: {allowed})")
-            self.values[key] = self.decl[key].check(value, where)
+            value = self.decl[key].check(value, where)
+            if value != self.values[key]:
+                self.values[key] = value
+                self.version += 1
 
     def __getitem__(self, key: str) -> float:
         return self.values[key]

@@ -3,7 +3,10 @@
 The crowd advances at its own fixed step; a frame at any time shows the state
 interpolated between the two steps around it, so renders at 24, 30 or 60 fps
 show the same motion. Seeking backwards replays the crowd from the start,
-which is deterministic, so any frame can be asked for in any order.
+which is deterministic, so any frame can be asked for in any order. With
+`checkpoints` (the explorer's scrubbing) the crowd is forked every
+`CHECKPOINT_EVERY` seconds, and a seek backwards replays from the latest fork
+before it instead, as long as no crowd parameter has changed since the fork.
 
 A film chained from several scene files (`include`) plays each part's own crowd,
 built afresh when the part begins, so a part looks the same inside the film as
@@ -31,6 +34,8 @@ SOUND_REFRESH = Param("sound_refresh", 1.0, 0.1, 10.0, "s",
                       "how often playing sounds (moving drones) are handed to the crowd again")
 BLAST_RADIUS = Param("blast_radius", 22.0, 1.0, 200.0, "m",
                      "crowd radius of a yield-1 strike; scales with the cube root of yield")
+CHECKPOINT_EVERY = Param("checkpoint_every", 2.0, 0.1, 60.0, "s",
+                         "crowd time between the checkpoints a backward seek replays from")
 SEEN_KINDS = ("student", "soldier")   # scripted actors zombies see and chase (not the immune)
 
 
@@ -55,11 +60,15 @@ class Frame:
 
 class Director:
     """`bake`: a recorded crowd (`sandbox.crowd.bake.Bake`) played back instead of the
-    scene's own crowds, frame by frame from scene time 0."""
+    scene's own crowds, frame by frame from scene time 0. `checkpoints`: keep forks of
+    the crowd so that seeking backwards is quick (memory: every per-agent array once per
+    `CHECKPOINT_EVERY` seconds played)."""
 
-    def __init__(self, scene: Scene, bake=None):
+    def __init__(self, scene: Scene, bake=None, checkpoints: bool = False):
         self.scene = scene
         self.bake = bake
+        # part -> {step: (params version, crowd fork, director fires, prev, next)}
+        self._checkpoints: dict[int, dict] | None = {} if checkpoints else None
         self.anchors = world.anchors()
         self.sequence = Sequence(scene, self.anchors)
         self._ground = world.walkmap().levels["ground"]
@@ -155,7 +164,7 @@ class Director:
             return self._played(t)
         part = self._part_at(t)
         if part != self._part or (self.crowd is not None and t - self._start < self._prev.time - 1e-9):
-            self._reset(part)
+            self._seek(part, t - self.scene.segments[part].start)
         if self.crowd is None:
             empty = np.zeros(0, np.float32)
             none = np.zeros(0, np.uint8)
@@ -164,6 +173,7 @@ class Director:
         while self._next.time < t - 1e-9:
             self._step()
             self._prev, self._next = self._next, self.crowd.snapshot()
+            self._checkpoint()
         a, b = self._prev, self._next
         alpha = 0.0 if b.time == a.time else float(np.clip((t - a.time) / (b.time - a.time), 0, 1))
         s = a.lerp(b, alpha)
@@ -171,6 +181,34 @@ class Director:
         z = (world.terrain_height(xy[:, 0], xy[:, 1]) + self._ground.z).astype(np.float32)
         return HordeFrame(xy, z, s.headings, (s.phase * (2 * np.pi)).astype(np.float32),
                           s.state, s.kind)
+
+    def _checkpoint(self) -> None:
+        crowd = self.crowd
+        every = max(1, round(CHECKPOINT_EVERY.default / crowd.dt))
+        if self._checkpoints is None or crowd.steps % every:
+            return
+        marks = self._checkpoints.setdefault(self._part, {})
+        if crowd.steps not in marks:
+            marks[crowd.steps] = (crowd.params.version, crowd.fork(), list(self._fires),
+                                  self._prev, self._next)
+
+    def _seek(self, part: int, t: float) -> None:
+        """Go back to part `part` at its crowd time `t` or before: its latest checkpoint
+        still valid (same parameter values) at or before t, else its start. Checkpoints
+        made stale by a parameter change are dropped."""
+        marks = (self._checkpoints or {}).get(part, {})
+        version = self._params[part].version if self._params[part] is not None else 0
+        for step in [k for k, m in marks.items() if m[0] != version]:
+            del marks[step]
+        best = max((k for k, m in marks.items() if m[4].time <= t + 1e-9), default=None)
+        if best is None:
+            self._reset(part)
+            return
+        _, crowd, fires, prev, nxt = marks[best]
+        segment = self.scene.segments[part]
+        self._part, self._start = part, segment.start
+        self.crowd, self._fires = crowd.fork(), list(fires)
+        self._prev, self._next = prev, nxt
 
     def _played(self, t: float) -> HordeFrame:
         """The bake at time `t`: the two recorded steps around it, interpolated; the last

@@ -158,6 +158,21 @@ def test_same_seed_same_digest_different_seed_differs(nav):
     assert a.state_digest() != d.state_digest()
 
 
+def test_a_fork_steps_like_its_original_and_apart_from_it(nav):
+    c = room_crowd(nav, seed=5, n=40)
+    c.add_sound((14.0, 20.0), 1.0, 3.0)
+    c.step(30)
+    twin, spare = c.fork(), c.fork()
+    at_fork = c.state_digest()
+    twin.strike((10.0, 10.0), 3.0, t=2.0)     # what happens to the twin stays with it
+    twin.add_sound((2.0, 2.0), 1.0, 5.0)
+    twin.step(60)
+    assert c.state_digest() == at_fork
+    c.step(60)
+    spare.step(60)
+    assert c.state_digest() == spare.state_digest() != twin.state_digest()
+
+
 def test_agent_order_does_not_change_the_result(nav):
     a = room_crowd(nav, seed=5, n=50)
     xy = a.positions(np.float64).copy()

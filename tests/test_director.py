@@ -50,6 +50,31 @@ def test_crowd_steps_are_fixed_whatever_the_frame_rate(finale):
     assert at24.crowd.steps == at30.crowd.steps == 60
 
 
+def test_checkpoints_make_seeking_back_quick_and_change_nothing(finale):
+    """A backward seek resumes from the latest fork before it: the same states as playing
+    straight through, without replaying from the start; a parameter change since the fork
+    makes it stale, and the replay from the start uses the new value."""
+    straight = Director(finale)
+    digest = {t: (straight.horde_at(t), straight.crowd.state_digest())[1] for t in (5.0, 9.0)}
+    seeking = Director(finale, checkpoints=True)
+    seeking.horde_at(9.0)
+    stepped = []
+    step = seeking._step
+    seeking._step = lambda: (stepped.append(1), step())
+    seeking.horde_at(5.0)
+    assert len(stepped) == 30            # resumed from the fork at 4 s, not from 0
+    assert seeking.crowd.state_digest() == digest[5.0]
+    seeking.horde_at(9.0)
+    assert seeking.crowd.state_digest() == digest[9.0]
+
+    seeking.crowd.params.update({"max_speed": 2.0})
+    seeking.horde_at(5.0)                # stale forks: replayed from the start
+    tuned = Director(finale)
+    tuned.crowd.params.update({"max_speed": 2.0})
+    tuned.horde_at(5.0)
+    assert seeking.crowd.state_digest() == tuned.crowd.state_digest() != digest[5.0]
+
+
 PART = """
 [scene]
 duration = {duration}

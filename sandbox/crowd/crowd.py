@@ -20,6 +20,7 @@ Same seed + same calls = bit-identical state (`state_digest`).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from dataclasses import dataclass
@@ -655,6 +656,20 @@ class Crowd:
         return CrowdSnapshot(self.time, self.steps, _frozen(self.positions()),
                              _frozen(self.headings()), _frozen(self.gait_phase()),
                              _frozen(self.kinds()), _frozen(self.states()))
+
+    def fork(self) -> "Crowd":
+        """An independent twin of the crowd at this instant (a checkpoint): stepping one
+        never changes the other, and the twin steps exactly as this one would. Per-agent
+        arrays, pending sounds and strikes and the random streams are copied; the map, the
+        wall and flow fields (replaced, never written once built) and `params` (the live
+        values) are shared."""
+        twin = copy.copy(self)
+        for name in (*_PER_AGENT, "_slot"):
+            setattr(twin, name, getattr(self, name).copy())
+        twin._sounds, twin._strikes = list(self._sounds), list(self._strikes)
+        twin._spawn_rng = copy.deepcopy(self._spawn_rng)
+        twin._trait_rng = copy.deepcopy(self._trait_rng)
+        return twin
 
     def state_digest(self) -> str:
         """sha256 hex of every state array and the step count (for determinism checks)."""

@@ -5,8 +5,9 @@ Camera modes: the session starts on the scene's own shot camera ("shot"); any ca
 input (fly, look, orbit, frame, a bookmark, an anchor, following) switches to the
 free camera ("free"), starting from where the shot camera was; `shot_camera()` goes
 back. Scrubbing is the director's: a time before the crowd's replays the part's crowd
-from its start, which is deterministic, so scrubbing to t shows what playing to t does
-(with the parameter values set now)."""
+from its latest checkpoint before t (from its start after a parameter change), which is
+deterministic, so scrubbing to t shows what playing to t does (with the parameter
+values set now)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ class Session:
     def __init__(self, scene, presets_dir: Path = paths.CROWD_PRESETS,
                  bookmarks_file: Path | None = None):
         self.scene = scene
-        self.director = Director(scene)   # checks anchors and presets before any window
+        self.director = Director(scene, checkpoints=True)   # checks anchors and presets first
         self.anchors = self.director.anchors
         self.transport = Transport(scene.duration, scene_markers(scene))
         self.tuning = Tuning(presets_dir)

@@ -2,10 +2,10 @@
 duration, with a tick for every shot (tall, cyan) and event (short, amber) and the
 time under the thumb. Dragging it scrubs.
 
-Going back in time replays the crowd from its part's start, so a drag backwards is
-applied once the thumb rests (SETTLE seconds without a move), not at every position
-it passes; forward, each position costs only the steps in between and is applied at
-once."""
+Going back in time replays the crowd from the director's latest checkpoint before it
+(up to `CHECKPOINT_EVERY` seconds of steps), so a drag backwards is applied once the
+thumb rests (SETTLE seconds without a move), not at every position it passes; forward,
+each position costs only the steps in between and is applied at once."""
 
 from __future__ import annotations
 
