@@ -215,6 +215,18 @@ def test_flow_field_points_downhill_and_stays_off_walls(nav):
     assert p[1] > ROOM[3] + WALL and np.linalg.norm(p - GOAL) < 1.0
 
 
+def test_a_field_searched_to_a_distance_is_the_whole_field_up_to_it(nav):
+    """Sound fields stop at their reach: within it nothing differs, beyond it is unheard."""
+    goals = goal_cells_for(nav, (8.0, 8.0))
+    full = build_flow_field(nav, goals)
+    near = build_flow_field(nav, goals, max_dist=12.0)
+    inside = full.dist <= 12.0
+    assert 0 < inside.sum() < np.isfinite(full.dist).sum()
+    assert np.array_equal(near.dist[inside], full.dist[inside])
+    assert np.isinf(near.dist[~inside]).all()
+    assert np.array_equal(near.direction[inside], full.direction[inside])
+
+
 def test_flow_fields_are_cached_per_goal(nav):
     c = Crowd(nav, seed=0)
     c.spawn(5, (20.0, 20.0), 2.0)

@@ -71,7 +71,7 @@ def test_sound_draws_zombies_within_hearing_range_only(ground):
     c.add_sound((10.0, 0.0), loudness=2.0, duration=20.0)
     c.step(2)
     assert c.states()[far[0]] == S["lured"]
-    assert c.flow_builds == 1  # one field for the sound cell, reused
+    assert c.flow_builds == 2  # a field per sound cell and reach: the louder one reaches further
 
 
 def test_sound_ends_after_its_duration(ground):

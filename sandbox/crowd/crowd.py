@@ -437,10 +437,17 @@ class Crowd:
             self._vel[hit] = away * speed[:, None]
 
     def _update_sounds(self):
+        """The fields of the sounds still playing, each searched only as far as it is
+        heard (its reach, plus the path to any stairs' foot a listener may take: within
+        stair_reach, at up to 1 + wall_cost times that, and two cells): nothing within
+        earshot differs from a whole-map field."""
         live = [s for s in self._sounds if s[2] > self.time + 1e-9]
         self._sounds = live
+        p = self.params
         costs = self._costs()
-        key = (tuple(c.tobytes() + np.float64([r]).tobytes() for c, r, _ in live), costs)
+        reach = np.array([p["hearing_range"] * r for _, r, _ in live])
+        limit = reach + p["stair_reach"] * (1.0 + p["wall_cost"]) + 2.0 * self.nav.cell
+        key = (tuple(c.tobytes() for c, _, _ in live), limit.tobytes(), costs)
         if key != self._sound_key:
             ny, nx = self.nav.shape
             m = len(live)
@@ -448,13 +455,12 @@ class Crowd:
             dx = np.empty((m, ny, nx))
             dy = np.empty((m, ny, nx))
             for k, (cells, _, _) in enumerate(live):
-                f = self._flows.get(cells, *costs)
+                f = self._flows.get(cells, *costs, limit[k])
                 dist[k] = f.dist
                 dx[k] = f.direction[..., 0]
                 dy[k] = f.direction[..., 1]
             if m == 0:
                 dist = dx = dy = np.zeros((0, 1, 1))
-            reach = np.array([self.params["hearing_range"] * r for _, r, _ in live])
             self._sound_fields = (dist, dx, dy, reach)
             self._sound_key = key
         return self._sound_fields

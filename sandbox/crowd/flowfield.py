@@ -38,6 +38,7 @@ class FlowField:
     goal_cells: np.ndarray
     wall_cost: float
     wall_cost_range: float
+    max_dist: float = _INF
 
 
 def goal_cells_for(nav: NavGrid, goal_xy) -> np.ndarray:
@@ -56,8 +57,13 @@ def goal_cells_for(nav: NavGrid, goal_xy) -> np.ndarray:
 
 
 def build_flow_field(nav: NavGrid, goal_cells, wall_cost: float = 3.0,
-                     wall_cost_range: float = 1.5) -> FlowField:
-    """Build the flow field toward `goal_cells` ((k, 2) int (i, j), walkable)."""
+                     wall_cost_range: float = 1.5, max_dist: float = _INF) -> FlowField:
+    """Build the flow field toward `goal_cells` ((k, 2) int (i, j), walkable).
+
+    max_dist (m): the search stops there; farther cells read as unreachable (inf), nearer
+    ones exactly as without the limit (Dijkstra settles cells in order of distance). A
+    sound, heard only within its reach, needs no more; a whole-map field takes 0.65 s on
+    the school's ground level, a 60 m one a small part of that."""
     goals = np.unique(np.asarray(goal_cells, dtype=np.int64).reshape(-1, 2), axis=0)
     ny, nx = nav.shape
     if (goals[:, 0] < 0).any() or (goals[:, 0] >= nx).any() or (goals[:, 1] < 0).any() \
@@ -73,12 +79,14 @@ def build_flow_field(nav: NavGrid, goal_cells, wall_cost: float = 3.0,
     cost = np.ascontiguousarray(cost, dtype=np.float64)
     # the search runs from the goals outward, so a portal (from, to) is walked backwards
     back = np.ascontiguousarray(nav.portals[:, ::-1])
-    dist = _dijkstra(nav.walkable, cost, goals, nav.cell, back, nav.portal_cost)
+    dist = _dijkstra(nav.walkable, cost, goals, nav.cell, back, nav.portal_cost,
+                     float(max_dist))
     direction = _directions(nav.walkable, dist)
     dist.setflags(write=False)
     direction.setflags(write=False)
     goals.setflags(write=False)
-    return FlowField(dist, direction, goals, float(wall_cost), float(wall_cost_range))
+    return FlowField(dist, direction, goals, float(wall_cost), float(wall_cost_range),
+                     float(max_dist))
 
 
 class FlowFieldCache:
@@ -90,12 +98,13 @@ class FlowFieldCache:
         self._fields: OrderedDict = OrderedDict()
         self.builds = 0  # how many fields were built (for tests and profiling)
 
-    def get(self, goal_cells, wall_cost: float, wall_cost_range: float) -> FlowField:
+    def get(self, goal_cells, wall_cost: float, wall_cost_range: float,
+            max_dist: float = _INF) -> FlowField:
         goals = np.unique(np.asarray(goal_cells, dtype=np.int64).reshape(-1, 2), axis=0)
-        key = (goals.tobytes(), float(wall_cost), float(wall_cost_range))
+        key = (goals.tobytes(), float(wall_cost), float(wall_cost_range), float(max_dist))
         field = self._fields.get(key)
         if field is None:
-            field = build_flow_field(self.nav, goals, wall_cost, wall_cost_range)
+            field = build_flow_field(self.nav, goals, wall_cost, wall_cost_range, max_dist)
             self.builds += 1
             self._fields[key] = field
             while len(self._fields) > self.maxsize:
@@ -154,8 +163,9 @@ def _sift_down(hkey, hnode, hpos, k, size):
 
 
 @njit(cache=True)
-def _dijkstra(walk, cost, goals, cell, links, link_cost):
-    """Weighted path distance (metres) to the nearest goal cell; indexed binary heap.
+def _dijkstra(walk, cost, goals, cell, links, link_cost, max_dist):
+    """Weighted path distance (metres) to the nearest goal cell, inf beyond `max_dist`;
+    indexed binary heap.
 
     links : (m, 2) int64 extra edges (flat cell a, flat cell b) the search may take from a
     to b at `link_cost` (m,) metres (few: checked only at cells flagged as link ends).
@@ -187,6 +197,10 @@ def _dijkstra(walk, cost, goals, cell, links, link_cost):
     while size > 0:
         node = hnode[0]
         d = hkey[0]
+        if d > max_dist:
+            for k in range(size):   # reached only on the way, never settled
+                dist[hnode[k]] = np.inf
+            break
         hpos[node] = -1
         done[node] = True
         size -= 1
