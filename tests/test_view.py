@@ -291,3 +291,27 @@ def test_defines_keep_line_numbers(tmp_path):
     lines = src.splitlines()
     assert lines[0] == "#version 330" and "#define A 1" in lines and "#define B" in lines
     assert "#line 2 0" in lines and files == [f]
+
+
+def test_level_budget_caps_full_and_middle_figures():
+    """In a dense crowd the thresholds rise: about `full_budget` agents get the full
+    figure and `mid_budget` more the middle one, the nearest first; a small crowd keeps
+    the plain thresholds."""
+    from types import SimpleNamespace
+    from sandbox.view.horde import CARD_PX, FADE_BAND, FULL_PX, Horde, select_levels
+
+    horde = SimpleNamespace(full_px=FULL_PX, card_px=CARD_PX, band=FADE_BAND,
+                            full_budget=100, mid_budget=400)
+    # projected heights of 5,000 agents spread in depth (log-uniform 4 .. 300 px)
+    size = np.sort(np.exp(np.random.default_rng(3).uniform(np.log(4), np.log(300), 5000)))[::-1]
+    full_px, card_px = Horde.budget_thresholds(horde, size)
+    assert full_px > FULL_PX and CARD_PX < card_px < full_px
+    assert np.count_nonzero(size >= full_px) == 100       # only the 100 nearest full
+    assert np.count_nonzero(size >= card_px) == 500       # and 400 more in the middle
+    levels = [set(b[0]) for b in select_levels(size, full_px, card_px, FADE_BAND)]
+    full, mid, card = levels
+    assert full | mid | card == set(range(len(size)))     # every agent still drawn
+    assert not full & card                                # never in three levels
+    assert max(full) < min(card)                          # nearer agents, finer levels
+    few = size[::50]                                      # 100 agents: under budget
+    assert Horde.budget_thresholds(horde, few) == (FULL_PX, CARD_PX)

@@ -372,13 +372,16 @@ class Horde:
     def budget_thresholds(self, size):
         """(full_px, card_px) for agents of projected heights `size` (k,) pixels, sorted
         largest first: the horde's thresholds, raised where more than `full_budget`
-        agents would be full or more than `mid_budget` more would be middle figures."""
+        agents would be full or more than `mid_budget` more would be middle figures
+        (the card threshold stays a fade band below the full one, so no agent is ever
+        in three levels)."""
         full_px, card_px = self.full_px, self.card_px
+        above = lambda k: float(np.nextafter(size[k], np.inf))  # noqa: E731 (k-th excluded)
         if 0 < self.full_budget < len(size):
-            full_px = max(full_px, float(size[self.full_budget]))
+            full_px = max(full_px, above(self.full_budget))
         if 0 < self.full_budget + self.mid_budget < len(size):
-            card_px = max(card_px, float(size[self.full_budget + self.mid_budget]))
-        return full_px, min(card_px, full_px)
+            card_px = max(card_px, above(self.full_budget + self.mid_budget))
+        return full_px, min(card_px, full_px / (1.0 + self.band))  # fade bands apart
 
     @property
     def instance_count(self) -> int:
