@@ -168,7 +168,9 @@ def reach_plot(path: Path, m, title: str) -> str:
     items = sorted(m.reach.items(), key=lambda kv: (kv[1] is None, kv[1] or 0.0, kv[0]))
     fig, ax = plt.subplots(figsize=(9, 1.5 + 0.28 * max(len(items), 1)))
     end = float(m.times[-1])
-    names = [k for k, _ in items]
+    lv = m.probes.level_names
+    names = [f"{k} ({lv[m.probes.place_level.get(k, 0)]})" if len(lv) > 1 else k
+             for k, _ in items]
     for y, (name, t) in enumerate(items):
         if t is None:
             ax.text(end * 0.01, y, f"not reached in {end:g} s", va="center", fontsize=8,
@@ -180,7 +182,8 @@ def reach_plot(path: Path, m, title: str) -> str:
     ax.invert_yaxis()
     ax.set_xlim(0, end * 1.12)
     ax.set_xlabel("time (s)")
-    ax.set_title(f"{title}: first zombie within {m.probes.reach_radius:g} m of each place",
+    ax.set_title(f"{title}: first zombie within {m.probes.reach_radius:g} m of each place"
+                 + (" (on its level)" if len(lv) > 1 else ""),
                  fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
