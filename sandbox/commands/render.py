@@ -116,7 +116,7 @@ def register(sub) -> None:
                    help="frames per second of scene time, 1 to 240 (default 24)")
     p.add_argument("--quality", choices=("final", "draft"), default="final",
                    help="final: full look, x264/x265 preset veryfast, ProRes HQ; draft: a fast "
-                   "preview, trees cast no shadows, preset ultrafast, ProRes proxy "
+                   "preview without sun shadows, preset ultrafast, ProRes proxy "
                    "(default final)")
     p.add_argument("--start", type=float, default=0.0, metavar="SECONDS",
                    help="first scene time to render, seconds (default 0)")
