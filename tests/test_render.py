@@ -158,3 +158,21 @@ def test_draft_still_shows_school_and_horde():
     assert school > 0.8          # the school is what fills the centre
     assert horde > 100           # figures on the field (200 agents, 320x180 frame)
     assert spread > 20           # not a flat frame
+
+
+def test_agents_resize_keeps_each_spawns_share_and_a_discs_density():
+    import math
+    from sandbox import paths
+    from sandbox.render.movie import with_agents
+    from sandbox.timeline import load_scene
+
+    scene = load_scene(paths.SCENES / "escape.toml")   # two rectangles and a disc
+    big = with_agents(scene, 20_000)
+    before, after = scene.segments[0].crowd.spawns, big.segments[0].crowd.spawns
+    assert sum(s.count for s in after) == 20_000
+    for a, b in zip(before, after):
+        assert abs(b.count / 20_000 - a.count / sum(s.count for s in before)) < 1e-3
+        if a.region is None:
+            assert math.isclose(b.count / b.radius ** 2, a.count / a.radius ** 2, rel_tol=1e-9)
+        else:
+            assert b.region == a.region

@@ -145,7 +145,8 @@ def register(sub) -> None:
                    "the scene's own (any render mode)")
     p.add_argument("--agents", type=ranged_int(1, 200_000), default=None, metavar="N",
                    help="resize the scene's crowd to N agents, 1 to 200000, each spawn "
-                   "keeping its share (default: as in the scene)")
+                   "keeping its share and a disc its density (its radius grows with "
+                   "sqrt(count)) (default: as in the scene)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("still", help="render one frame of a scene to PNG",

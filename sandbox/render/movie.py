@@ -89,7 +89,9 @@ class ScenePlayer:
 
 def with_agents(scene: Scene, n: int) -> Scene:
     """`scene` with the crowd of each of its parts resized to `n` agents, each spawn
-    keeping its share (largest remainders, so the counts add up to exactly n)."""
+    keeping its share (largest remainders, so the counts add up to exactly n) and, for a
+    disc, its density: the radius grows or shrinks with sqrt(count), as
+    `hyosan crowd bake --agents` does (a rectangle keeps its size)."""
     lo, hi = AGENTS_RANGE
     if not lo <= n <= hi:
         raise ConfigError(f"--agents {n} is outside {lo} to {hi}")
@@ -109,7 +111,9 @@ def _resized(crowd, n: int):
     by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - shares[i])
     for i in by_remainder[:n - sum(counts)]:
         counts[i] += 1
-    spawns = tuple(dataclasses.replace(s, count=c) for s, c in zip(crowd.spawns, counts))
+    spawns = tuple(dataclasses.replace(s, count=c, radius=s.radius * math.sqrt(c / s.count)
+                                       if s.region is None and s.count else s.radius)
+                   for s, c in zip(crowd.spawns, counts))
     return dataclasses.replace(crowd, spawns=spawns)
 
 
