@@ -11,11 +11,11 @@ through walls like an editor's gizmos; the walkable map is a translucent tint.
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import (Camera, Geom, GeomEnums, GeomLines, GeomNode, GeomTriangles,
-                          GeomVertexData, GeomVertexFormat, NodePath, SamplerState, Texture,
-                          TransparencyAttrib)
+from panda3d.core import (Camera, Geom, GeomEnums, GeomNode, GeomVertexFormat, NodePath,
+                          SamplerState, Texture, TransparencyAttrib)
 
 from sandbox import world
+from sandbox.view.geom import packed_geom
 
 LAYERS = ("walkable", "flow", "velocity", "perception", "sound")
 OVERLAY_SORT = 5            # after the post chain's final quad (0), before render2d (10)
@@ -45,18 +45,7 @@ def vertex_geom(vertices, colors, indices, lines: bool, uv=None) -> Geom:
     rec["v"], rec["c"] = v, np.asarray(colors, np.uint8).reshape(n, 4)
     if uv is not None:
         rec["t"] = uv
-    vdata = GeomVertexData("overlay", fmt, GeomEnums.UH_stream)
-    vdata.unclean_set_num_rows(n)
-    memoryview(vdata.modify_array(0)).cast("B")[:] = rec.view(np.uint8).reshape(-1)
-    prim = (GeomLines if lines else GeomTriangles)(GeomEnums.UH_stream)
-    prim.set_index_type(GeomEnums.NT_uint32)
-    idx = np.ascontiguousarray(indices, np.uint32).reshape(-1)
-    arr = prim.modify_vertices()
-    arr.unclean_set_num_rows(len(idx))
-    memoryview(arr).cast("B")[:] = idx.view(np.uint8)
-    geom = Geom(vdata)
-    geom.add_primitive(prim)
-    return geom
+    return packed_geom(fmt, rec, indices, lines, GeomEnums.UH_stream, "overlay")
 
 
 def segments_geom(a, b, colors) -> Geom:
