@@ -1,5 +1,7 @@
 """The video writer: decodable H.264 with the right frame count, and atomic output."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -21,6 +23,9 @@ def test_writes_decodable_h264(tmp_path):
     assert info == {"frames": 18, "width": 96, "height": 64, "fps": 12.0,
                     "codec": "h264", "pix_fmt": "yuv420p"}
     assert list(tmp_path.iterdir()) == [out]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask   # like any new file, not 0600
 
 
 def test_interrupted_write_leaves_nothing(tmp_path):

@@ -69,6 +69,12 @@ def check_output(codec: str, crf: int | None, path: Path | None) -> None:
                          f"not {path.name!r}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class VideoWriter:
     """`with VideoWriter(path, (w, h), fps) as v: v.write(rgb)` for (h, w, 3) uint8 frames.
 
@@ -90,6 +96,7 @@ class VideoWriter:
                                        suffix=f".part{self.path.suffix}", dir=self.path.parent)
             os.close(fd)
             self.tmp = Path(tmp)
+            os.chmod(self.tmp, 0o666 & ~_umask())   # as a plain new file, not mkstemp's 0600
             fmt = "mov" if self.path.suffix.lower() == ".mov" else None
             try:
                 self._container = av.open(str(self.tmp), mode="w", format=fmt)
