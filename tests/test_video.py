@@ -1,7 +1,10 @@
-"""The video writer: decodable H.264 with the right frame count, and atomic output."""
+"""The video writer: decodable H.264 with the right frame count in the right order,
+atomic output, and errors of the encoder thread raised in the caller."""
 
 import os
+import traceback
 
+import av
 import numpy as np
 import pytest
 
@@ -39,6 +42,36 @@ def test_interrupted_write_leaves_nothing(tmp_path):
                     raise KeyboardInterrupt
     assert out.read_bytes() == b"previous"
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_frames_are_encoded_in_order(tmp_path):
+    out = tmp_path / "v.mp4"
+    colours = [(255, 0, 0), (0, 0, 255), (255, 255, 255), (0, 255, 0),
+               (0, 0, 0), (255, 255, 0), (0, 255, 255), (255, 0, 255)]
+    with VideoWriter(out, (32, 32), fps=12) as video:
+        for c in colours:
+            video.write(np.full((32, 32, 3), c, np.uint8))
+    with av.open(str(out)) as container:
+        got = [f.to_ndarray(format="rgb24").reshape(-1, 3).mean(0)
+               for f in container.decode(video=0)]
+    assert len(got) == len(colours)
+    assert np.abs(np.array(got) - colours).max() < 16
+
+
+@pytest.mark.parametrize("good_after", [40, 0])
+def test_encoder_error_surfaces_in_the_caller(tmp_path, good_after):
+    """A frame the worker cannot encode: its error is raised at a later write (the
+    writes go on, so none may block) or, if it was the last frame, in close."""
+    out = tmp_path / "v.mp4"
+    rgba = np.zeros((64, 96, 4), np.uint8)
+    with pytest.raises(ValueError) as err:
+        with VideoWriter(out, (96, 64), fps=12) as video:
+            for f in [*frames(3), rgba, *frames(good_after)]:
+                video.write(f)
+    raised_in = "write" if good_after else "close"
+    names = [f.name for f in traceback.extract_tb(err.value.__traceback__)]
+    assert raised_in in names and "_encode" in names   # the worker's own exception
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("codec, suffix, name, pix_fmt", [

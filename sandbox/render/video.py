@@ -1,17 +1,22 @@
 """Video out through PyAV (FFmpeg in-process), written atomically.
 
 Frames go straight from numpy to the encoder; nothing touches disk but the
-video. The file is written under a temporary name beside the target and moved
-into place only when the encoder has flushed, so an interrupted render never
-leaves a truncated file at the output path. With no path the packets go to
-FFmpeg's null muxer, so a benchmark pays the real encode cost and writes nothing.
-"""
+video. The encoder runs on a worker thread, so it works on one frame while the
+caller renders the next (PyAV lets go of the GIL while it encodes); a queue of
+two frames bounds the memory, and an error in the worker is raised in the
+caller at its next `write()` or in `close()`. The file is written under a
+temporary name beside the target and moved into place only when the encoder has
+flushed, so an interrupted render never leaves a truncated file at the output
+path. With no path the packets go to FFmpeg's null muxer, so a benchmark pays
+the real encode cost and writes nothing."""
 
 from __future__ import annotations
 
 import io
 import os
+import queue
 import tempfile
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -69,6 +74,9 @@ def check_output(codec: str, crf: int | None, path: Path | None) -> None:
                          f"not {path.name!r}")
 
 
+_END = object()   # put on the queue after the last frame
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -79,7 +87,8 @@ class VideoWriter:
     """`with VideoWriter(path, (w, h), fps) as v: v.write(rgb)` for (h, w, 3) uint8 frames.
 
     `path=None` encodes into the null muxer (benchmarks). `codec` is a key of CODECS,
-    `quality` "final" or "draft" (encoder speed), `crf` overrides the codec's default."""
+    `quality` "final" or "draft" (encoder speed), `crf` overrides the codec's default.
+    Frames are encoded on the thread "hyosan-encode", in the order they were written."""
 
     def __init__(self, path: str | Path | None, size: tuple[int, int], fps: int,
                  codec: str = "h264", quality: str = "final", crf: int | None = None):
@@ -109,25 +118,68 @@ class VideoWriter:
         stream.options = spec.options(quality, crf)
         self._stream = stream
         self._time_base = Fraction(1, fps)
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._encode, name="hyosan-encode", daemon=True)
+        self._worker.start()
+
+    def _encode(self) -> None:
+        """The worker: encode and mux each queued frame until the end marker. After an
+        error it keeps taking frames off the queue, unencoded, so `write` never blocks."""
+        pts = 0
+        while (rgb := self._queue.get()) is not _END:
+            if self._error is None:
+                try:
+                    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+                    frame.pts = pts
+                    frame.time_base = self._time_base
+                    for packet in self._stream.encode(frame):
+                        self._container.mux(packet)
+                except BaseException as exc:  # whatever it is, the caller gets it
+                    self._error = exc
+            pts += 1
 
     def write(self, rgb: np.ndarray) -> None:
-        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-        frame.pts = self.frames
-        frame.time_base = self._time_base
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        """Queue `rgb` for the encoder (waits while two frames are queued). The writer
+        keeps a reference to the array: do not modify it after handing it over. Raises
+        the worker's error if encoding an earlier frame failed."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(rgb)
         self.frames += 1
 
     def close(self) -> None:
-        """Flush the encoder and move the finished file into place."""
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
+        """Encode the queued frames, flush the encoder and move the finished file into
+        place. On an error, the worker's included, the partial file is dropped."""
+        self._stop_worker()
+        try:
+            if self._error is not None:
+                raise self._error
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+            self._container.close()
+        except BaseException:
+            self._discard()
+            raise
         if self.tmp is not None:
             os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
-        """Drop the partial file; the output path is left as it was."""
+        """Stop the worker without encoding the frames still queued and drop the partial
+        file; the output path is left as it was."""
+        try:
+            while True:
+                self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        self._stop_worker()
+        self._discard()
+
+    def _stop_worker(self) -> None:
+        self._queue.put(_END)
+        self._worker.join()
+
+    def _discard(self) -> None:
         try:
             self._container.close()
         except Exception:  # the container may be half-written; it is deleted anyway
