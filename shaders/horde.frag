@@ -2,7 +2,9 @@
 // Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
 // (one hardware-filtered tap: figures are small on screen). TWO_SIDED (the middle level
 // of detail, whose limbs are crossed triangles): back faces flip their normal. Lit by
-// the effects' point lights (fires, explosion flashes) like the world.
+// the effects' point lights (fires, explosion flashes) like the world. Variants as the
+// world's (sandbox/view/horde.py follows the stage): FX_LIGHTS point lights (undefined:
+// the uniform count), NO_SUN_SHADOW without the shadow lookup.
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -29,20 +31,27 @@ out vec4 o_color;
 void main() {
     if (faded_out(v_fade, gl_FragCoord.xy)) discard;
     vec3 n = normalize(v_world_normal);
-    vec3 vn = normalize(v_view_normal);
 #ifdef TWO_SIDED
-    if (!gl_FrontFacing) { n = -n; vn = -vn; }
+    if (!gl_FrontFacing) n = -n;
 #endif
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0); // a little wrap for readability
+    float shadow = 1.0;
+#ifndef NO_SUN_SHADOW
+    vec3 vn = normalize(v_view_normal);
+#ifdef TWO_SIDED
+    if (!gl_FrontFacing) vn = -vn;
+#endif
     vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
     sc.xyz /= sc.w;
-    float shadow = 1.0;
     if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
         shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
+#endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
-    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above
-               + fx_point_lights(v_world_pos, n);
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+#if !defined(FX_LIGHTS) || FX_LIGHTS > 0
+    light += fx_point_lights(v_world_pos, n);
+#endif
 #ifdef TWO_SIDED
     vec3 albedo = pow(v_albedo, vec3(2.2));
 #else

@@ -4,7 +4,8 @@
 // to the camera (side-on: full stride and arms reaching ahead; head-on: narrow stride,
 // wider torso); a lying figure is painted sprawled as seen from above. Shaded like
 // horde.frag (hemisphere + sun, one shadow tap, point lights, fog, tonemap) with a
-// cylinder-like normal across an upright card.
+// cylinder-like normal across an upright card. Variants FX_LIGHTS and NO_SUN_SHADOW as
+// horde.frag's.
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -108,15 +109,19 @@ void main() {
     }
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0);
+    float shadow = 1.0;
+#ifndef NO_SUN_SHADOW
     vec3 vn = mat3(p3d_ViewMatrix) * n;
     vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
     sc.xyz /= sc.w;
-    float shadow = 1.0;
     if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
         shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
+#endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
-    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above
-               + fx_point_lights(v_world_pos, n);
+    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;
+#if !defined(FX_LIGHTS) || FX_LIGHTS > 0
+    light += fx_point_lights(v_world_pos, n);
+#endif
     vec3 c = apply_fog(alb * light, length(v_view_pos));
     o_color = vec4(tonemap(c), 1.0);
 }

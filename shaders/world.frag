@@ -1,38 +1,45 @@
 #version 330
 // Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure,
 // plus up to FX_MAX_LIGHTS unshadowed point lights (explosion flashes, fires) and the
-// burnt material state (scorch, soot streaks above windows, broken glass).
-// Variants (sandbox/view/stage.py picks them per frame; llvmpipe does not skip the code of
-// an untaken branch, so what a frame does not need is compiled out): BURNT for the
-// burnable parts of a burnt school, FX_LIGHTS = how many point lights to add,
-// NO_SUN_SHADOW where the stage renders no shadow map (draft).
+// burnt material state (scorch, soot streaks above windows, broken glass). The terms
+// that are constant over a face come from world.vert, per side.
+// Variants (sandbox/view/stage.py picks them per frame, so a frame pays only for what it
+// shows): BURNT for the burnable parts of a burnt school, FX_LIGHTS = how many point
+// lights to add, NO_SUN_SHADOW where the stage renders no shadow map (draft).
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
 
+#ifndef NO_SUN_SHADOW
+// the sun (declared alike in both stages, as GLSL requires)
 uniform struct p3d_LightSourceParameters {
-    vec4 color;
     sampler2DShadow shadowMap;
     mat4 shadowViewMatrix;
 } p3d_LightSource[1];
-
 uniform float u_shadow_texel;   // 1 / shadow map size
+#endif
 uniform float u_emissive_windows; // 0..1: lit windows at night (vertex alpha < 1 marks glass)
 
-in vec3 v_world_normal;
+in vec3 v_albedo;
+in float v_alpha;
+in vec2 v_direct;
+in vec3 v_ambient_front;
+in vec3 v_ambient_back;
 in vec3 v_view_pos;
-in vec3 v_view_normal;
-in vec4 v_color;
-in vec3 v_model_pos;
+#ifndef NO_SUN_SHADOW
+in vec3 v_shadow_front;
+in vec3 v_shadow_back;
+#endif
+#if defined(BURNT) || FX_LIGHTS > 0
+in vec3 v_world_normal;
 in vec3 v_world_pos;
+#endif
+in vec3 v_model_pos;
 
 out vec4 o_color;
 
-float sun_shadow(vec3 view_pos, vec3 view_normal, float ndl) {
-    // normal offset against acne, scaled by grazing angle
-    vec3 p = view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl));
-    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(p, 1.0);
-    sc.xyz /= sc.w;
+#ifndef NO_SUN_SHADOW
+float sun_shadow(vec3 sc) {
     if (sc.x <= 0.0 || sc.x >= 1.0 || sc.y <= 0.0 || sc.y >= 1.0 || sc.z >= 1.0) return 1.0;
     sc.z -= 0.0006;
     // four bilinear comparison taps (each a 2x2 PCF in the sampler), 1.5 texels apart:
@@ -43,30 +50,30 @@ float sun_shadow(vec3 view_pos, vec3 view_normal, float ndl) {
                  + texture(p3d_LightSource[0].shadowMap, vec3(sc.x - d, sc.y + d, sc.z))
                  + texture(p3d_LightSource[0].shadowMap, vec3(sc.x + d, sc.y + d, sc.z)));
 }
+#endif
 
 void main() {
-    vec3 n = normalize(v_world_normal);
-    if (!gl_FrontFacing) n = -n;
-    vec3 vn = normalize(v_view_normal);
-    if (!gl_FrontFacing) vn = -vn;
-    vec3 albedo = srgb_to_linear(v_color.rgb);
-    bool glass = v_color.a < 0.98;
+    bool front = gl_FrontFacing;
+    float direct = front ? v_direct.x : v_direct.y;
+    vec3 albedo = v_albedo;
+    bool glass = v_alpha < 0.98;
     float broken = 0.0;
+#if defined(BURNT) || FX_LIGHTS > 0
+    vec3 n = front ? v_world_normal : -v_world_normal;
+#endif
 #ifdef BURNT
     broken = glass ? fx_broken_window(v_model_pos) : 0.0;
     albedo = fx_burn(albedo, v_world_pos, n, glass);
 #endif
-    float ndl = dot(n, u_sun_dir);
-    float direct = clamp(ndl, 0.0, 1.0);
 #ifdef NO_SUN_SHADOW
     float shadow = 1.0;
 #else
-    float shadow = direct > 0.0 ? sun_shadow(v_view_pos, vn, direct) : 0.0;
+    float shadow = direct > 0.0 ? sun_shadow(front ? v_shadow_front : v_shadow_back) : 0.0;
 #endif
-    // sun below horizon -> no direct light
-    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
-    vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above
-               + fx_point_lights(v_world_pos, n);
+    vec3 light = (front ? v_ambient_front : v_ambient_back) + u_sun_color * direct * shadow;
+#if FX_LIGHTS > 0
+    light += fx_point_lights(v_world_pos, n);
+#endif
     vec3 c = albedo * light;
     // glass (vertex alpha < 0.98) glows warmly at night when u_emissive_windows > 0;
     // a hash of the window's position in the model lights only some of them

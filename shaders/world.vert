@@ -1,12 +1,32 @@
 #version 330
 // World parts (school, gym, terrain, city...) and, with INSTANCED, the tree template
 // drawn once per row of u_instances: texel 2i = (x, y, z, scale), texel 2i+1 = (heading, 0, 0, 0).
+// The meshes are flat-shaded (each face has its own vertices, vertex normal = face
+// normal), so whatever depends only on the face and the vertex's colour is the same at
+// every pixel of the face and is computed here, once per vertex, for both sides (the
+// fragment shader picks by gl_FrontFacing): linear albedo, ambient, the sun's direct
+// term and the sun shadow map coordinate (the sun's lens is orthographic, so it is affine
+// in position and interpolates exactly). On a software rasteriser this moves most of the
+// lighting off the per-pixel budget. Fog stays per pixel: faces of the city and terrain
+// run for hundreds of metres, over which it is far from linear.
+#include "common.glsl"
+#ifndef FX_LIGHTS
+#define FX_LIGHTS 0
+#endif
+
 uniform mat4 p3d_ModelViewProjectionMatrix;
 uniform mat4 p3d_ModelViewMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrix;
 uniform mat4 p3d_ProjectionMatrix;
 uniform mat3 p3d_NormalMatrix;
+#ifndef NO_SUN_SHADOW
+// the sun (declared alike in both stages, as GLSL requires)
+uniform struct p3d_LightSourceParameters {
+    sampler2DShadow shadowMap;
+    mat4 shadowViewMatrix;
+} p3d_LightSource[1];
+#endif
 
 in vec4 p3d_Vertex;
 in vec3 p3d_Normal;
@@ -17,16 +37,36 @@ uniform samplerBuffer u_instances;
 uniform float u_time;
 #endif
 
-out vec3 v_world_normal;
+out vec3 v_albedo;         // linear
+out float v_alpha;         // vertex alpha: < 0.98 marks window glass (world), coverage (actors)
+out vec2 v_direct;         // the sun's direct factor on the front / back side, 0..1
+out vec3 v_ambient_front;  // hemisphere ambient on the front side
+out vec3 v_ambient_back;
 out vec3 v_view_pos;
-out vec3 v_view_normal;
-out vec4 v_color;
-out vec3 v_model_pos;
+#ifndef NO_SUN_SHADOW
+out vec3 v_shadow_front;   // shadow map coordinate (x, y, depth) of each side
+out vec3 v_shadow_back;
+#endif
+#if defined(BURNT) || FX_LIGHTS > 0
+out vec3 v_world_normal;
 out vec3 v_world_pos;
+#endif
+out vec3 v_model_pos;
+
+#ifndef NO_SUN_SHADOW
+vec3 shadow_coord(vec3 view_pos, vec3 view_normal, float direct) {
+    // normal offset against acne, larger at grazing angles
+    vec3 p = view_pos + view_normal * (0.06 + 0.18 * (1.0 - direct));
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(p, 1.0);
+    return sc.xyz / sc.w;
+}
+#endif
 
 void main() {
     vec4 world;
     vec3 nworld;
+    vec3 view_pos;
+    vec3 view_normal;
 #ifdef INSTANCED
     vec4 a = texelFetch(u_instances, gl_InstanceID * 2);
     vec4 b = texelFetch(u_instances, gl_InstanceID * 2 + 1);
@@ -39,17 +79,32 @@ void main() {
     nworld = vec3(c * p3d_Normal.x - s * p3d_Normal.y, s * p3d_Normal.x + c * p3d_Normal.y, p3d_Normal.z);
     vec4 view = p3d_ViewMatrix * world;
     gl_Position = p3d_ProjectionMatrix * view;
-    v_view_pos = view.xyz;
-    v_view_normal = mat3(p3d_ViewMatrix) * nworld;
+    view_pos = view.xyz;
+    view_normal = mat3(p3d_ViewMatrix) * nworld;
 #else
     world = p3d_ModelMatrix * p3d_Vertex;
     nworld = mat3(p3d_ModelMatrix) * p3d_Normal;
     gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
-    v_view_pos = (p3d_ModelViewMatrix * p3d_Vertex).xyz;
-    v_view_normal = p3d_NormalMatrix * p3d_Normal;
+    view_pos = (p3d_ModelViewMatrix * p3d_Vertex).xyz;
+    view_normal = p3d_NormalMatrix * p3d_Normal;
 #endif
+    nworld = normalize(nworld);
+    view_normal = normalize(view_normal);
+    v_albedo = srgb_to_linear(p3d_Color.rgb);
+    v_alpha = p3d_Color.a;
+    float ndl = dot(nworld, u_sun_dir);
+    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);  // sun below the horizon: no direct light
+    v_direct = vec2(clamp(ndl, 0.0, 1.0), clamp(-ndl, 0.0, 1.0)) * above;
+    v_ambient_front = hemisphere(nworld);
+    v_ambient_back = hemisphere(-nworld);
+    v_view_pos = view_pos;
+#ifndef NO_SUN_SHADOW
+    v_shadow_front = shadow_coord(view_pos, view_normal, clamp(ndl, 0.0, 1.0));
+    v_shadow_back = shadow_coord(view_pos, -view_normal, clamp(-ndl, 0.0, 1.0));
+#endif
+#if defined(BURNT) || FX_LIGHTS > 0
     v_world_normal = nworld;
-    v_color = p3d_Color;
-    v_model_pos = p3d_Vertex.xyz;
     v_world_pos = world.xyz;
+#endif
+    v_model_pos = p3d_Vertex.xyz;
 }

@@ -135,7 +135,7 @@ class Actors:
         self.cast = figures.load_cast(cast_path)
         self.root = stage.root.attach_new_node("actors")
         self.root.set_tag("shadow", "world")
-        self.fx_shader = shaders.load("world.vert", "actor_fx.frag")
+        self.fx_shader = shaders.load("world.vert", "actor_fx.frag", {"NO_SUN_SHADOW": True})
         self.shaders = [self.fx_shader]
         self._nodes: dict[str, tuple[str, _Figure | _Machine]] = {}
 

@@ -251,10 +251,9 @@ class Horde:
         self.np = root.attach_new_node("horde")
         self.np.hide(SHADOW_MASK)
         self.np.set_bin("fixed", 10)
-        self.shaders = [shaders.load("horde.vert", "horde.frag"),
-                        shaders.load("horde.vert", "horde.frag", {"TWO_SIDED": 1}),
-                        shaders.load("horde_card.vert", "horde_card.frag")]
-        self.shader = self.shaders[FULL]
+        self._shadowless = not getattr(parent, "sun_shadows", True)
+        self._variants: dict[tuple, object] = {}
+        self.shaders = self._shaders(None)
         self.levels: list[NodePath] = []
         self.triangles: list[int] = []
         for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
@@ -264,7 +263,6 @@ class Horde:
             node.set_bounds(OmniBoundingVolume())
             node.set_final(True)
             lnp = self.np.attach_new_node(node)
-            lnp.set_shader(self.shaders[level], 10)
             lnp.set_instance_count(1)
             lnp.hide()
             if level != FULL:
@@ -272,6 +270,9 @@ class Horde:
             self.levels.append(lnp)
             self.triangles.append(len(t))
         self.triangles_per_figure = self.triangles[FULL]
+        self._use_lights(None)
+        if hasattr(parent, "add_variant_user"):  # a Stage: follow its point-light bucket
+            parent.add_variant_user(self._use_lights)
         self.capacity = 0
         self.count = 0
         self.counts = (0, 0, 0)
@@ -281,6 +282,26 @@ class Horde:
         self.full_budget, self.mid_budget = FULL_BUDGET, MID_BUDGET
         self.texs = []
         self._alloc(max(1, int(capacity)))
+
+    def _shaders(self, lights: int | None) -> list:
+        """The shaders of the three levels built for `lights` point lights (a
+        Stage.LIGHT_BUCKETS entry; None: any number, a loop over the uniform count, which
+        llvmpipe runs in full on every fragment), without the shadow lookup where the
+        stage renders no sun shadows; built once per bucket."""
+        if lights not in self._variants:
+            common = {"NO_SUN_SHADOW": self._shadowless}
+            if lights is not None:
+                common["FX_LIGHTS"] = lights
+            self._variants[lights] = [
+                shaders.load("horde.vert", "horde.frag", common),
+                shaders.load("horde.vert", "horde.frag", dict(common, TWO_SIDED=1)),
+                shaders.load("horde_card.vert", "horde_card.frag", common)]
+        return self._variants[lights]
+
+    def _use_lights(self, lights: int | None) -> None:
+        self.shaders = self._shaders(lights)
+        for lnp, shader in zip(self.levels, self.shaders):
+            lnp.set_shader(shader, 10)
 
     def _alloc(self, capacity: int) -> None:
         self.capacity = capacity

@@ -5,10 +5,11 @@ Camera masks: the main camera sees bit 0 (`MAIN_MASK`), the sun's shadow camera 
 (`SHADOW_MASK`). Things that must not cast shadows (the horde) hide from `SHADOW_MASK`.
 The shadow pass draws with a depth-only shader chosen by tag state (`shadow` tag).
 
-Cost on llvmpipe (a software rasteriser: fragments are the budget, and the code of an
-untaken branch runs anyway): the world shader is compiled in variants, one per number of
-point lights in `LIGHT_BUCKETS` and with or without the burnt material, and each frame
-uses the cheapest that shows what it must. Trees are drawn twice from two instance
+Cost on llvmpipe (a software rasteriser: fragments are the budget): the world shader
+lights each face once per vertex (the meshes are flat-shaded) and is compiled in variants,
+one per number of point lights in `LIGHT_BUCKETS` (a loop over a uniform count runs in
+full on every fragment) and with or without the burnt material; each frame uses the
+cheapest that shows what it must, and the horde follows (`add_variant_user`). Trees are drawn twice from two instance
 buffers: for the main camera only those in its view cone, nearest first (hidden canopies
 then fail the depth test before shading), re-sorted at every `set_camera`; for the sun
 only those whose shadow can land on its map, fixed until the sun moves.
@@ -99,7 +100,8 @@ class Stage:
 
         self.sun_shadows = bool(sun_shadows)
         self._variants: dict[tuple, object] = {}
-        self._lights = 0          # the LIGHT_BUCKETS entry in use
+        self.light_bucket = 0     # the LIGHT_BUCKETS entry in use
+        self._variant_users = []  # callbacks told the light bucket when it changes
         self.burnt = 0.0
         self._applied = None      # (lights, burnt?) the nodes' shaders are set for
         self.world_shader = self.variant(0, False)
@@ -233,7 +235,7 @@ class Stage:
         np.frombuffer(pta, np.float32)[:] = packed.reshape(-1)
         self.root.set_shader_input("u_point_lights", pta)
         self.root.set_shader_input("u_point_count", float(len(lights)))
-        self._lights = next(b for b in LIGHT_BUCKETS if b >= len(lights))
+        self.light_bucket = next(b for b in LIGHT_BUCKETS if b >= len(lights))
         if hasattr(self, "parts"):  # not while __init__ sets the first (empty) lights
             self._apply_variants()
 
@@ -251,19 +253,27 @@ class Stage:
         """Point the world, the burnable parts and the trees at the cheapest shader
         variant for this frame's lights and burn (only where it changed)."""
         burnt = self.burnt > 0.0
-        if self._applied == (self._lights, burnt):
+        if self._applied == (self.light_bucket, burnt):
             return
-        self._applied = (self._lights, burnt)
-        self.world_shader = self.variant(self._lights, False)
+        self._applied = (self.light_bucket, burnt)
+        self.world_shader = self.variant(self.light_bucket, False)
         self.root.set_shader(self.world_shader)
         for pname, pnode in self.parts.items():
             if pname in BURNABLE_PARTS and burnt:
-                pnode.set_shader(self.variant(self._lights, True))
+                pnode.set_shader(self.variant(self.light_bucket, True))
             elif pname in BURNABLE_PARTS:
                 pnode.clear_shader()
         if self.trees is not None:
-            self.tree_shader = self.variant(self._lights, False, instanced=True)
+            self.tree_shader = self.variant(self.light_bucket, False, instanced=True)
             self.trees.set_shader(self.tree_shader, 10)
+        for use in self._variant_users:
+            use(self.light_bucket)
+
+    def add_variant_user(self, use) -> None:
+        """Have `use(light_bucket)` called now and whenever the point-light bucket may
+        have changed, so shaders outside the stage (the horde's) follow the world's."""
+        self._variant_users.append(use)
+        use(self.light_bucket)
 
     def _tree_node(self, name: str, geom):
         """An instanced tree node with its own instance buffer (room for every tree)."""
