@@ -18,7 +18,7 @@ only those whose shadow can land on its map, fixed until the sun moves.
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import (BitMask32, ColorWriteAttrib,
+from panda3d.core import (BitMask32, ColorWriteAttrib, CullBinEnums, CullBinManager,
                           DirectionalLight, GeomEnums, LMatrix4f, LVecBase3f, NodePath,
                           OmniBoundingVolume, Point3, PTA_LVecBase4f, RenderState,
                           ShaderAttrib, Texture, Vec3)
@@ -39,6 +39,7 @@ BURNABLE_PARTS = ("school", "gym", "glass")  # parts the burnt material state ap
 HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at full haze
 HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
 HAZE_SUN = 0.35       # the sun's remaining fraction through full haze
+SKY_BIN = "sky"
 
 
 def fullscreen_triangle() -> NodePath:
@@ -48,6 +49,17 @@ def fullscreen_triangle() -> NodePath:
     c = np.full((3, 4), 255, np.uint8)
     g = make_geom(v, n, c, np.array([[0, 1, 2]]))
     return NodePath(geom_node("sky", g))
+
+
+def _sky_bin() -> str:
+    """A cull bin between "opaque" and "transparent": the sky, at the far plane and
+    depth-tested, then shades only the pixels no opaque surface covers (the sky shader
+    is a full-screen pass otherwise), and translucent things still blend over it."""
+    mgr = CullBinManager.get_global_ptr()
+    if mgr.find_bin(SKY_BIN) < 0:
+        sort = (mgr.get_bin_sort(mgr.find_bin("opaque")) + mgr.get_bin_sort(mgr.find_bin("transparent"))) // 2
+        mgr.add_bin(SKY_BIN, CullBinEnums.BT_unsorted, sort)
+    return SKY_BIN
 
 
 def in_view_cone(points, cam_mat, hfov_deg: float, vfov_deg: float, margin=0.0):
@@ -176,9 +188,8 @@ class Stage:
         self.sky.reparent_to(self.root)
         self.sky.node().set_bounds(OmniBoundingVolume())
         self.sky.node().set_final(True)
-        self.sky.set_bin("background", 0)
+        self.sky.set_bin(_sky_bin(), 0)
         self.sky.set_depth_write(False)
-        self.sky.set_depth_test(False)
         self.sky.set_shader(self.sky_shader, 10)
         self.sky.hide(SHADOW_MASK)
         self.sky.set_shader_input("u_inv_view_proj", LMatrix4f.ident_mat())
