@@ -1,8 +1,9 @@
 #version 330
 // A crowd figure painted on its card: capsules for legs, torso, arms and a disc for
-// the head, posed by the state's gait (horde_card.vert) and by how side-on the figure is
-// to the camera (side-on: full stride and arms reaching ahead; head-on: narrow stride,
-// wider torso); a lying figure is painted sprawled as seen from above. Shaded like
+// the head, on a skeleton that horde_card.vert poses once per vertex from the state's
+// gait and how side-on the figure is to the camera (side-on: full stride and arms
+// reaching ahead; head-on: narrow stride, wider torso), or sprawled as seen from above
+// for a lying figure; here each pixel only measures its distance to the bones. Shaded like
 // horde.frag (hemisphere + sun, one shadow tap, point lights, fog, tonemap) with a
 // cylinder-like normal across an upright card. Variants FX_LIGHTS and NO_SUN_SHADOW as
 // horde.frag's.
@@ -23,8 +24,9 @@ in vec3 v_view_pos;
 in vec3 v_world_pos;
 flat in vec3 v_right;
 flat in vec3 v_toward;
-flat in vec4 v_gait;
-flat in vec4 v_limbs;
+flat in vec4 v_bones[7];   // horde_card.vert: torso, arms, thighs and shins
+flat in vec2 v_head;
+flat in vec4 v_frame;
 flat in float v_lying;
 flat in vec3 v_skin;
 flat in vec3 v_top;
@@ -39,65 +41,23 @@ float seg(vec2 p, vec2 a, vec2 b) {
     return length(pa - ba * h);
 }
 
-// The figure's albedo at card point p (metres), or a negative x where the card is empty.
-vec3 upright(vec2 uv) {
-    float ph = v_gait.x, f = v_gait.y, side = abs(f);
-    float dir = f >= 0.0 ? 1.0 : -1.0;
-    vec2 p = vec2(uv.x * dir, uv.y);             // x > 0: ahead of the figure
-    p.y -= v_gait.w * (abs(cos(ph)) - 0.5);      // bob
-    vec2 hip = vec2(0.0, 0.87);
-    float lean = v_gait.z * side;
-    vec2 shoulder = hip + 0.55 * vec2(sin(lean), cos(lean));
-    vec2 neck = hip + 0.66 * vec2(sin(lean + 0.1), cos(lean + 0.1));
-    vec2 headc = neck + vec2(0.04 * side, 0.08);
-    // legs: thigh swing and knee bend on the back swing, foreshortened head-on
-    float sw = v_limbs.z;
-    vec2 knee1 = hip + 0.41 * vec2(sin(sw) * side, -cos(sw));
-    vec2 knee2 = hip + 0.41 * vec2(-sin(sw) * side, -cos(sw));
-    float kb1 = v_limbs.w * max(0.0, -cos(ph)) + 0.15, kb2 = v_limbs.w * max(0.0, cos(ph)) + 0.15;
-    vec2 foot1 = knee1 + 0.44 * vec2(sin(sw - kb1) * side, -cos(sw - kb1));
-    vec2 foot2 = knee2 + 0.44 * vec2(sin(-sw - kb2) * side, -cos(-sw - kb2));
-    float spread = 0.09 * (1.0 - side);          // head-on: two legs side by side
-    vec2 o = vec2(spread, 0.0);
-    float legs = min(min(seg(p, hip + o, knee1 + o), seg(p, knee1 + o, foot1 + o)),
-                     min(seg(p, hip - o, knee2 - o), seg(p, knee2 - o, foot2 - o)));
-    // arms: zombies reach forward and a little up, out of step; humans swing them
-    vec2 reach1 = 0.5 * vec2(sin(v_limbs.x + lean) * side, -cos(v_limbs.x + lean));
-    vec2 reach2 = 0.5 * vec2(sin(v_limbs.y + lean) * side, -cos(v_limbs.y + lean));
-    float aw = 0.2 * (1.0 - side);
-    vec2 s1 = shoulder + vec2(aw, -0.04), s2 = shoulder - vec2(aw, 0.04);
-    float arms = min(seg(p, s1, s1 + reach1 + vec2(aw * 0.3, 0.0)),
-                     seg(p, s2, s2 + reach2 - vec2(aw * 0.3, 0.0)));
-    float torso = seg(p, hip + vec2(0.0, 0.05), shoulder - vec2(0.0, 0.04));
-    float tw = mix(0.19, 0.12, side);
-    if (length(p - headc) < 0.115) return v_skin;
-    if (torso < tw) return p.y > 1.14 ? v_top : v_shirt;
-    if (arms < 0.06) return v_top;  // sleeves (hands are a pixel at this size)
-    if (legs < 0.075) return v_legs;
-    return vec3(-1.0);
-}
+float bone(vec2 p, int i) { return seg(p, v_bones[i].xy, v_bones[i].zw); }
 
-// A lying figure seen from above (x across the body / the squash edge-on, y along it,
-// hip at 0, head > 0), limbs splayed by v_limbs as horde.vert splays them.
-vec3 sprawled(vec2 uv) {
-    vec2 p = vec2(uv.x / v_gait.y, uv.y);
-    vec2 sh1 = vec2(0.2, 0.52), sh2 = vec2(-0.2, 0.52);
-    vec2 hp1 = vec2(0.09, 0.0), hp2 = vec2(-0.09, 0.0);
-    float arms = min(seg(p, sh1, sh1 + 0.62 * vec2(sin(v_limbs.x), -cos(v_limbs.x))),
-                     seg(p, sh2, sh2 + 0.62 * vec2(-sin(v_limbs.y), -cos(v_limbs.y))));
-    float legs = min(seg(p, hp1, hp1 + 0.87 * vec2(sin(v_limbs.z), -cos(v_limbs.z))),
-                     seg(p, hp2, hp2 + 0.87 * vec2(-sin(v_limbs.w), -cos(v_limbs.w))));
-    if (length(p - vec2(0.0, 0.74)) < 0.115) return v_skin;
-    if (seg(p, vec2(0.0, 0.0), vec2(0.0, 0.5)) < 0.19) return p.y > 0.29 ? v_top : v_shirt;
-    if (arms < 0.06) return v_top;
-    if (legs < 0.075) return v_legs;
+// The figure's albedo at card point uv (metres), or a negative x where the card is empty:
+// head, torso (jacket above v_frame.w, shirt below), sleeves, legs.
+vec3 figure(vec2 uv) {
+    vec2 p = vec2(uv.x * v_frame.x, uv.y - v_frame.y);
+    if (length(p - v_head) < 0.115) return v_skin;
+    if (bone(p, 0) < v_frame.z) return p.y > v_frame.w ? v_top : v_shirt;
+    if (min(bone(p, 1), bone(p, 2)) < 0.06) return v_top;  // hands are a pixel at this size
+    if (min(min(bone(p, 3), bone(p, 4)), min(bone(p, 5), bone(p, 6))) < 0.075) return v_legs;
     return vec3(-1.0);
 }
 
 void main() {
     if (faded_out(v_fade, gl_FragCoord.xy)) discard;
     bool down = v_lying > 0.5;
-    vec3 alb = down ? sprawled(v_uv) : upright(v_uv);
+    vec3 alb = figure(v_uv);
     if (alb.x < 0.0) discard;
 
     vec3 n;

@@ -35,15 +35,67 @@ out vec3 v_view_pos;
 out vec3 v_world_pos;
 flat out vec3 v_right;      // world-space card right (for a cylinder-ish normal)
 flat out vec3 v_toward;     // world-space horizontal direction to the camera; lying: card normal
-flat out vec4 v_gait;       // (phase, facing -1..1, lean, bob); lying: (0, across squash, 0, 0)
-flat out vec4 v_limbs;      // upright (arm angle 1, arm angle 2, thigh swing, knee bend
-                            // amplitude); lying (arm splay L, R, leg spread L, R), radians
+// The figure's skeleton in card metres, posed here once per vertex so the fragment
+// shader only measures distances (each bone a capsule: (start.xy, end.xy)):
+flat out vec4 v_bones[7];   // torso, arm 1, arm 2, thigh 1, shin 1, thigh 2, shin 2
+flat out vec2 v_head;       // head centre
+flat out vec4 v_frame;      // (x scale, y shift) from v_uv to the skeleton's frame,
+                            // torso half-width, height above which the torso is jacket
 flat out float v_lying;     // 1: lying on the ground
 flat out vec3 v_skin;
 flat out vec3 v_top;      // jacket
 flat out vec3 v_shirt;
 flat out vec3 v_legs;
 flat out vec2 v_fade;
+
+// Upright: hip at (0, 0.87), x > 0 ahead of the figure; `facing` -1..1 (side-on at +-1:
+// full stride, arms reaching ahead; head-on at 0: legs side by side, a wider torso);
+// `limbs` = (arm angle 1, arm angle 2, thigh swing, knee bend amplitude), radians.
+void upright_skeleton(float ph, float facing, float lean_amp, float bob, vec4 limbs) {
+    float side = abs(facing);
+    vec2 hip = vec2(0.0, 0.87);
+    float lean = lean_amp * side;
+    vec2 shoulder = hip + 0.55 * vec2(sin(lean), cos(lean));
+    vec2 neck = hip + 0.66 * vec2(sin(lean + 0.1), cos(lean + 0.1));
+    v_head = neck + vec2(0.04 * side, 0.08);
+    // legs: thigh swing and knee bend on the back swing, foreshortened head-on
+    float sw = limbs.z;
+    vec2 knee1 = hip + 0.41 * vec2(sin(sw) * side, -cos(sw));
+    vec2 knee2 = hip + 0.41 * vec2(-sin(sw) * side, -cos(sw));
+    float kb1 = limbs.w * max(0.0, -cos(ph)) + 0.15, kb2 = limbs.w * max(0.0, cos(ph)) + 0.15;
+    vec2 foot1 = knee1 + 0.44 * vec2(sin(sw - kb1) * side, -cos(sw - kb1));
+    vec2 foot2 = knee2 + 0.44 * vec2(sin(-sw - kb2) * side, -cos(-sw - kb2));
+    vec2 o = vec2(0.09 * (1.0 - side), 0.0);   // head-on: two legs side by side
+    v_bones[3] = vec4(hip + o, knee1 + o);
+    v_bones[4] = vec4(knee1 + o, foot1 + o);
+    v_bones[5] = vec4(hip - o, knee2 - o);
+    v_bones[6] = vec4(knee2 - o, foot2 - o);
+    // arms: zombies reach forward and a little up, out of step; humans swing them
+    vec2 reach1 = 0.5 * vec2(sin(limbs.x + lean) * side, -cos(limbs.x + lean));
+    vec2 reach2 = 0.5 * vec2(sin(limbs.y + lean) * side, -cos(limbs.y + lean));
+    float aw = 0.2 * (1.0 - side);
+    vec2 s1 = shoulder + vec2(aw, -0.04), s2 = shoulder - vec2(aw, 0.04);
+    v_bones[1] = vec4(s1, s1 + reach1 + vec2(aw * 0.3, 0.0));
+    v_bones[2] = vec4(s2, s2 + reach2 - vec2(aw * 0.3, 0.0));
+    v_bones[0] = vec4(hip + vec2(0.0, 0.05), shoulder - vec2(0.0, 0.04));
+    v_frame = vec4(facing >= 0.0 ? 1.0 : -1.0, bob * (abs(cos(ph)) - 0.5),
+                   mix(0.19, 0.12, side), 1.14);
+}
+
+// Lying, seen from above (x across the body, y along it, hip at 0, head > 0), limbs
+// splayed by `limbs` (arm L, R, leg L, R, radians) as horde.vert splays them; `squash`
+// narrows x as the body turns edge-on. A leg is one bone, given twice.
+void sprawled_skeleton(float squash, vec4 limbs) {
+    vec2 sh1 = vec2(0.2, 0.52), sh2 = vec2(-0.2, 0.52);
+    vec2 hp1 = vec2(0.09, 0.0), hp2 = vec2(-0.09, 0.0);
+    v_bones[0] = vec4(0.0, 0.0, 0.0, 0.5);
+    v_bones[1] = vec4(sh1, sh1 + 0.62 * vec2(sin(limbs.x), -cos(limbs.x)));
+    v_bones[2] = vec4(sh2, sh2 + 0.62 * vec2(-sin(limbs.y), -cos(limbs.y)));
+    v_bones[3] = v_bones[4] = vec4(hp1, hp1 + 0.87 * vec2(sin(limbs.z), -cos(limbs.z)));
+    v_bones[5] = v_bones[6] = vec4(hp2, hp2 + 0.87 * vec2(-sin(limbs.w), -cos(limbs.w)));
+    v_head = vec2(0.0, 0.74);
+    v_frame = vec4(1.0 / squash, 0.0, 0.19, 0.29);
+}
 
 void main() {
     int id = gl_InstanceID;
@@ -80,12 +132,12 @@ void main() {
         v_uv = vec2(u * sign(dot(across, perp) + 1e-6), v);
         v_right = mat3(p3d_ModelMatrix) * across;
         v_toward = mat3(p3d_ModelMatrix) * nrm;
-        v_gait = vec4(0.0, max(squash, 0.5), 0.0, 0.0);  // edge-on: the body's depth
         bool thrash = st == ST_KNOCKED;
         vec2 hs = vec2(hash1(seed + 12.0), hash1(seed + 10.0));   // left, right (horde.vert)
         vec2 w1 = sin(t * 5.3 + vec2(1.7, -1.7) + r1 * 6.28);
-        v_limbs = thrash ? vec4(0.9 + 0.7 * w1, 0.25 + 0.2 * w1)
-                         : vec4(0.3 + 1.6 * hs, 0.08 + 0.3 * hs);
+        vec4 limbs = thrash ? vec4(0.9 + 0.7 * w1, 0.25 + 0.2 * w1)
+                            : vec4(0.3 + 1.6 * hs, 0.08 + 0.3 * hs);
+        sprawled_skeleton(max(squash, 0.5), limbs);  // edge-on: the body's depth
         v_lying = 1.0;
     } else {
         vec3 up = normalize(cross(to3, right));
@@ -102,9 +154,9 @@ void main() {
         Gait g = gait(st, kind, ph, t, r1, r2);
         float s = sin(ph);
         float jerk = g.jerk * (sin(ph * 3.0 + r1 * 6.28) + 0.4 * sin(t * 9.0 + r2 * 20.0));
-        v_gait = vec4(ph, facing, g.lean, g.bob);
-        v_limbs = vec4(g.arm - s * g.arm_swing + jerk, g.arm + s * g.arm_swing + jerk,
-                       s * g.stride + g.stance, g.knee);
+        upright_skeleton(ph, facing, g.lean, g.bob,
+                         vec4(g.arm - s * g.arm_swing + jerk, g.arm + s * g.arm_swing + jerk,
+                              s * g.stride + g.stance, g.knee));
         v_lying = 0.0;
     }
 
