@@ -134,8 +134,9 @@ def register(sub) -> None:
     p.add_argument("--every", type=positive_int, default=None, metavar="N",
                    help="with --stills: keep every Nth frame (default 1)")
     p.add_argument("--bench", action="store_true",
-                   help="time crowd step, scene update, draw + readback and encode (into a "
-                   "null sink, no file) on frames spread over the scene; print medians in ms")
+                   help="time crowd step, scene update, draw + readback and the wait on the "
+                   "encoder (which encodes into a null sink, no file, on its own thread) on "
+                   "frames spread over the scene; print medians in ms")
     p.add_argument("--frames", type=ranged_int(1, 10_000), default=None, metavar="K",
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",
