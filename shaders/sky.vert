@@ -1,7 +1,8 @@
 #version 330
-// Full-screen triangle at the far plane, drawn after the opaque world with the depth test
-// on (sandbox/view/stage.py), so only uncovered pixels are shaded; the world direction of each pixel comes from
-// the inverse view-projection (u_inv_view_proj, set by the stage every camera change).
+// Full-screen triangle at the far plane, drawn after the opaque world with the depth
+// test on (sandbox/view/stage.py), so only uncovered pixels are shaded; the world
+// direction of each pixel comes from the inverse view-projection (u_inv_view_proj, set
+// by the stage every camera change).
 in vec4 p3d_Vertex;
 uniform mat4 u_inv_view_proj;
 out vec3 v_dir;

@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.add_argument("--size", type=size_arg, default=(1280, 720),
                    help="window WIDTHxHEIGHT in pixels (default 1280x720)")
     p.add_argument("--quality", choices=("draft", "final"), default="draft",
-                   help="draft (default): the cheaper post chain, no tree shadows; final: "
+                   help="draft (default): no sun shadows, the cheaper post chain; final: "
                    "the full look of `hyosan render`")
     p.add_argument("--agents", type=ranged_int(1, 200_000), default=None, metavar="N",
                    help="resize the scene's crowd to N agents, 1 to 200000 (as in render)")

@@ -244,8 +244,8 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
         for _ in _rendered(_Timed(player, video, ms, 1.0 / fps), times,
                            f"bench {scene.path.name}", console):
             pass
-        flush = time.perf_counter()
-    flush = time.perf_counter() - flush
+        flush_start = time.perf_counter()
+    flush = time.perf_counter() - flush_start   # the queued frames and the encoder's tail
     total = sum(sum(v) for v in ms.values()) / 1000 + flush
     largest = max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
                    if seg.crowd), default=0)   # the biggest horde of the film's parts

@@ -252,8 +252,7 @@ class Horde:
         self.np.hide(SHADOW_MASK)
         self.np.set_bin("fixed", 10)
         self._shadowless = not getattr(parent, "sun_shadows", True)
-        self._variants: dict[tuple, object] = {}
-        self.shaders = self._shaders(None)
+        self._variants: dict[int | None, list] = {}
         self.levels: list[NodePath] = []
         self.triangles: list[int] = []
         for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
@@ -270,9 +269,10 @@ class Horde:
             self.levels.append(lnp)
             self.triangles.append(len(t))
         self.triangles_per_figure = self.triangles[FULL]
-        self._use_lights(None)
         if hasattr(parent, "add_variant_user"):  # a Stage: follow its point-light bucket
             parent.add_variant_user(self._use_lights)
+        else:
+            self._use_lights(None)
         self.capacity = 0
         self.count = 0
         self.counts = (0, 0, 0)

@@ -9,10 +9,11 @@ Cost on llvmpipe (a software rasteriser: fragments are the budget): the world sh
 lights each face once per vertex (the meshes are flat-shaded) and is compiled in variants,
 one per number of point lights in `LIGHT_BUCKETS` (a loop over a uniform count runs in
 full on every fragment) and with or without the burnt material; each frame uses the
-cheapest that shows what it must, and the horde follows (`add_variant_user`). Trees are drawn twice from two instance
-buffers: for the main camera only those in its view cone, nearest first (hidden canopies
-then fail the depth test before shading), re-sorted at every `set_camera`; for the sun
-only those whose shadow can land on its map, fixed until the sun moves.
+cheapest that shows what it must, and the horde follows (`add_variant_user`). Trees are
+drawn twice from two instance buffers: for the main camera only those in its view cone,
+nearest first (hidden canopies then fail the depth test before shading), re-sorted at
+every `set_camera`; for the sun only those whose shadow can land on its map, fixed until
+the sun moves.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def _sky_bin() -> str:
     is a full-screen pass otherwise), and translucent things still blend over it."""
     mgr = CullBinManager.get_global_ptr()
     if mgr.find_bin(SKY_BIN) < 0:
-        sort = (mgr.get_bin_sort(mgr.find_bin("opaque")) + mgr.get_bin_sort(mgr.find_bin("transparent"))) // 2
-        mgr.add_bin(SKY_BIN, CullBinEnums.BT_unsorted, sort)
+        opaque, translucent = (mgr.get_bin_sort(mgr.find_bin(b)) for b in ("opaque", "transparent"))
+        mgr.add_bin(SKY_BIN, CullBinEnums.BT_unsorted, (opaque + translucent) // 2)
     return SKY_BIN
 
 
