@@ -89,8 +89,12 @@ def test_real_window_under_xvfb_flies_and_screenshots(tmp_path):
         run = subprocess.run([sys.executable, "-c", DRIVE, str(tmp_path)], capture_output=True,
                              text=True, timeout=300, env=env)
     finally:
-        proc.kill()
-        proc.wait()
+        proc.terminate()   # SIGTERM: Xvfb removes its lock and socket (SIGKILL leaks the display)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     lines = [ln for ln in run.stdout.splitlines() if ln.startswith("RESULT ")]
     assert run.returncode == 0 and lines, run.stdout[-3000:] + run.stderr[-3000:]
     out = json.loads(lines[-1][7:])
