@@ -289,13 +289,16 @@ print(c.state_digest())
 """
 
 
-def test_same_digest_after_500_steps_across_processes():
+def test_same_digest_after_500_steps_across_processes_and_thread_counts():
+    """Other processes give the same bits, with the steering kernels' agents split over
+    one thread or three (each thread writes only its own agents)."""
+    import os
     import subprocess
     import sys
     runs = {subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True,
-                           check=True).stdout.strip()}
+                           check=True, env={**os.environ, "NUMBA_NUM_THREADS": str(k)}
+                           ).stdout.strip() for k in (1, 3)}
     local = {}
     exec(_DIGEST.replace("print(c.state_digest())", "out['d'] = c.state_digest()"),
          {"out": local})
     assert runs == {local["d"]}
-

@@ -12,13 +12,15 @@ Two phases per step, both numba loops over structure-of-arrays state:
    constraint (an agent centre never enters a blocked cell: resolve per axis,
    sliding along the free axis, else stay), then advances heading and gait phase.
 
-No agent reads another's updated state, so agent order cannot change the result.
+No agent reads another's updated state, so agent order cannot change the result, and
+both kernels split the agents over numba's threads (`prange`; NUMBA_NUM_THREADS sets how
+many): each thread writes only its own agents, so the thread count never changes a bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .grid import cell_walkable, sample_bilinear
 
@@ -49,7 +51,7 @@ def pack_params(p, dt: float, reach: float) -> np.ndarray:
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def compute_velocities(pos, vel, pv, solid, press, order, start, gox, goy, gsize, gnx, gny,
                        walk, ox, oy, cell, sdf, wgx, wgy, k, out):
     """Phase 1: new velocities (n, 2) float64 m/s into `out` from the snapshot pos, vel.
@@ -80,7 +82,7 @@ def compute_velocities(pos, vel, pv, solid, press, order, start, gox, goy, gsize
     contact = 2.0 * r
     sep_scale = max(sep_r, 0.05)
     margin_scale = max(margin, 0.05)
-    for a in range(n):
+    for a in prange(n):
         if not solid[a]:
             out[a, 0] = 0.0
             out[a, 1] = 0.0
@@ -231,7 +233,7 @@ def _free(walk, ox, oy, cell, px, py, tx, ty):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, stride):
     """Phase 2, in place: move by vel*dt keeping every centre in a walkable cell.
 
@@ -244,7 +246,7 @@ def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, s
     """
     n = pos.shape[0]
     half = 0.5 * cell
-    for a in range(n):
+    for a in prange(n):
         px0 = pos[a, 0]
         py0 = pos[a, 1]
         px = px0
