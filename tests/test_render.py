@@ -106,6 +106,7 @@ def test_bench_json():
     assert result["agents"] == 300 and result["frames"] == 4
     for key in ("crowd_ms", "show_ms", "draw_ms", "encode_ms", "fps"):
         assert result[key] > 0, key
+    assert "GL" in result["renderer"]   # which driver drew: the figures depend on it
 
 
 def test_sigint_mid_render_keeps_previous_output(tmp_path):

@@ -86,6 +86,7 @@ def print_bench(result: dict, as_json: bool) -> None:
         table.add_row(label, f"{result[key]:.1f}")
     table.add_row("[bold]overall", f"[bold]{result['fps']:.2f} fps")
     Console().print(table)
+    print(f"OpenGL: {result['renderer']}")
 
 
 def cmd_still(args) -> int:

@@ -312,7 +312,7 @@ class Explorer:
         texture, about 5 ms at 1280x720), so software GL cannot defer the work; median
         ms and fps, and the median ms of `tick` (the CPU side: crowd, scene update,
         overlays, HUD; the rest is drawing), the first frame left out."""
-        from sandbox.view.app import FrameGrabber
+        from sandbox.view.app import FrameGrabber, renderer
         grabber = FrameGrabber(self.base)
         ms, first = [], len(self.tick_ms)
         for _ in range(frames):
@@ -327,4 +327,4 @@ class Explorer:
         return {"frames": frames, "agents": crowd.n if crowd else 0,
                 "size": f"{self.base.win.get_x_size()}x{self.base.win.get_y_size()}",
                 "tick_ms": statistics.median(self.tick_ms[first + skip:]),
-                "median_ms": med, "fps": 1000.0 / med}
+                "median_ms": med, "fps": 1000.0 / med, "renderer": renderer(self.base)}

@@ -234,6 +234,7 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     works on its own thread while the next frame is drawn (`VideoWriter`), so "encode" is
     what the loop waits for it; the overall rate counts the stages and the final flush."""
     from sandbox.render.video import VideoWriter
+    from sandbox.view.app import renderer
 
     console = console or Console(stderr=True)
     player = ScenePlayer(scene, size, quality, bake)
@@ -251,7 +252,7 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
                    if seg.crowd), default=0)   # the biggest horde of the film's parts
     result = {"scene": scene.path.name, "size": f"{size[0]}x{size[1]}", "quality": quality,
               "codec": codec, "agents": bake.n if bake is not None else largest,
-              "frames": frames}
+              "frames": frames, "renderer": renderer(player.base)}
     result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
     result["fps"] = frames / total
     return result

@@ -77,6 +77,13 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
     return base
 
 
+def renderer(base) -> str:
+    """The OpenGL driver drawing `base.win`, e.g. "llvmpipe (LLVM 15.0.6, 256 bits), GL
+    4.5": benchmark figures mean little without it (software GL versus a GPU)."""
+    gsg = base.win.get_gsg()
+    return f"{gsg.get_driver_renderer()}, GL {gsg.get_driver_version()}"
+
+
 class FrameGrabber:
     """Read frames of `base.win` back into numpy through a RAM-copied render texture
     (5.7 ms at 1280x720, about half of getScreenshot). With a post chain
