@@ -1,7 +1,9 @@
 #version 330
 // Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
-// (one hardware-filtered tap: figures are small on screen). TWO_SIDED (the middle level
-// of detail, whose limbs are crossed triangles): back faces flip their normal. Lit by
+// (one hardware-filtered tap: figures are small on screen). The faces are flat: the
+// normal is the cross product of the position's screen-space slopes, turned toward the
+// eye, so either side of the middle level's crossed triangles (TWO_SIDED) faces the
+// light it should. Lit by
 // the effects' point lights (fires, explosion flashes) like the world. Variants as the
 // world's (sandbox/view/horde.py follows the stage): FX_LIGHTS point lights (undefined:
 // the uniform count), NO_SUN_SHADOW without the shadow lookup.
@@ -15,11 +17,10 @@ uniform struct p3d_LightSourceParameters {
     sampler2DShadow shadowMap;
     mat4 shadowViewMatrix;
 } p3d_LightSource[1];
+uniform mat4 p3d_ViewMatrix;
 
-in vec3 v_world_normal;
 in vec3 v_world_pos;
 in vec3 v_view_pos;
-in vec3 v_view_normal;
 #ifdef TWO_SIDED
 smooth in vec3 v_albedo;  // middle level: jacket over shirt, hair over skin as gradients
 #else
@@ -30,18 +31,13 @@ out vec4 o_color;
 
 void main() {
     if (faded_out(v_fade, gl_FragCoord.xy)) discard;
-    vec3 n = normalize(v_world_normal);
-#ifdef TWO_SIDED
-    if (!gl_FrontFacing) n = -n;
-#endif
+    vec3 vn = normalize(cross(dFdx(v_view_pos), dFdy(v_view_pos)));
+    if (dot(vn, v_view_pos) > 0.0) vn = -vn;
+    vec3 n = vn * mat3(p3d_ViewMatrix);   // to world: the view's rotation, transposed
     float ndl = dot(n, u_sun_dir);
     float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0); // a little wrap for readability
     float shadow = 1.0;
 #ifndef NO_SUN_SHADOW
-    vec3 vn = normalize(v_view_normal);
-#ifdef TWO_SIDED
-    if (!gl_FrontFacing) vn = -vn;
-#endif
     vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
     sc.xyz /= sc.w;
     if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)

@@ -4,7 +4,10 @@
 // fade side), 3i+2 = (behaviour state, kind, 0, 0) -- see horde_common.glsl. The same
 // shader animates the full figure and the 19-triangle middle figure (same limb ids and
 // pivots): shamble, sprint, attack lunge, human walk (with the bitten's shudder), and
-// lying on the ground (thrashing when knocked, still when dead).
+// lying on the ground (thrashing when knocked, still when dead). The meshes share each
+// corner between the faces that meet there (a box is 8 vertices, not 36: llvmpipe runs
+// this shader on one thread, once per distinct index of an instance) and carry no
+// normals: horde.frag takes the face normal from the slope of the position.
 // limb.x = limb id (0 torso, 1 head, 2/3 arm L/R, 4/5 thigh L/R, 6/7 shin L/R),
 // limb.y = material id (0 skin, 1 shirt, 2 pants, 3 shoes, 4 hair, 5 jacket).
 uniform mat4 p3d_ModelViewMatrix;
@@ -14,14 +17,11 @@ uniform samplerBuffer u_instances;
 uniform float u_time;
 
 in vec4 p3d_Vertex;
-in vec3 p3d_Normal;
 in vec2 limb;
 #include "horde_common.glsl"
 
-out vec3 v_world_normal;
 out vec3 v_world_pos;
 out vec3 v_view_pos;
-out vec3 v_view_normal;
 #ifdef TWO_SIDED
 smooth out vec3 v_albedo;  // middle level: jacket over shirt, hair over skin as gradients
 #else
@@ -53,7 +53,6 @@ void main() {
     int l = int(limb.x + 0.5);
     int m = int(limb.y + 0.5);
     vec3 p = p3d_Vertex.xyz;
-    vec3 n = p3d_Normal;
     const vec3 hip = vec3(0.0, 0.0, 0.87);
     const vec3 knee = vec3(0.0, 0.0, 0.465);
     const vec3 shoulder = vec3(0.0, 0.0, 1.40);
@@ -74,24 +73,24 @@ void main() {
             float spread = thrash ? 0.25 + 0.2 * w1 : 0.08 + 0.3 * hs;
             float kick = thrash ? 0.7 * max(0.0, w2) : 0.0;
             float kb = thrash ? 1.3 * max(0.0, w2) : 0.25 * hs;
-            if (l >= 6) { p = knee + pitch(p - knee, -kb); n = pitch(n, -kb); }
-            p = hip + pitch(p - hip, kick); n = pitch(n, kick);
-            p = hip + roll(p - hip, side * spread); n = roll(n, side * spread);
+            if (l >= 6) p = knee + pitch(p - knee, -kb);
+            p = hip + pitch(p - hip, kick);
+            p = hip + roll(p - hip, side * spread);
         } else if (l == 2 || l == 3) {
             float splay = thrash ? 0.9 + 0.7 * w1 : 0.3 + 1.6 * hs;
             float reach = thrash ? 1.2 * max(0.0, w2) : 0.0;
-            p = shoulder + pitch(p - shoulder, reach); n = pitch(n, reach);
-            p = shoulder + roll(p - shoulder, side * splay); n = roll(n, side * splay);
+            p = shoulder + pitch(p - shoulder, reach);
+            p = shoulder + roll(p - shoulder, side * splay);
         } else if (l == 1) {
             float turn = thrash ? 0.4 * sin(t * 4.1 + r2 * 6.28) : (r1 - 0.5) * 1.4;
-            p = neck + roll(p - neck, turn); n = roll(n, turn);
+            p = neck + roll(p - neck, turn);
         }
         if (l <= 3 && thrash) { // trying to sit up: the torso lifts off the ground and drops
             float su = 0.7 * pow(max(0.0, sin(t * 1.9 + r2 * 6.28)), 2.0);
-            p = hip + pitch(p - hip, su); n = pitch(n, su);
+            p = hip + pitch(p - hip, su);
         }
         float fall = lp.x * 1.5707963;
-        p = pitch(p - hip, fall); n = pitch(n, fall);
+        p = pitch(p - hip, fall);
         p.z += 0.125;   // the torso's half depth: the back (or front) rests on the ground
         heading += lp.y;
     } else {
@@ -99,25 +98,24 @@ void main() {
         if (l >= 4) { // legs: thigh swing, knee bend on the back swing
             float sw = side * (s * g.stride + g.stance);
             float kb = g.knee * max(0.0, -side * cos(ph)) + 0.15;
-            if (l >= 6) { p = knee + pitch(p - knee, -kb); n = pitch(n, -kb); }
-            p = hip + pitch(p - hip, sw); n = pitch(n, sw);
+            if (l >= 6) p = knee + pitch(p - knee, -kb);
+            p = hip + pitch(p - hip, sw);
         } else if (l == 2 || l == 3) { // arms: zombies reach forward, jerky, out of step
             float jerk = g.jerk * (sin(ph * 3.0 + r1 * 6.28) + 0.4 * sin(t * 9.0 + r2 * 20.0 + side));
             float aa = g.arm - side * s * g.arm_swing + jerk;
-            p = shoulder + pitch(p - shoulder, aa); n = pitch(n, aa);
+            p = shoulder + pitch(p - shoulder, aa);
             if (!human) p.y -= side * 0.04;
         } else if (l == 1) { // head: zombies loll (slow side tilt, forward droop)
             float tilt = human ? 0.0 : sin(ph * 0.5 + r2 * 6.28) * 0.22 + (r1 - 0.5) * 0.3;
             float droop = human ? 0.05 : 0.25 + 0.1 * sin(ph * 2.0);
             if (st == ST_TURNING) tilt += 0.5 * sin(t * 23.0 + r1 * 9.0) * step(0.3, sin(t * 2.3 + r2 * 6.28));
-            p = neck + roll(p - neck, tilt); n = roll(n, tilt);
-            p = neck + pitch(p - neck, droop); n = pitch(n, droop);
+            p = neck + roll(p - neck, tilt);
+            p = neck + pitch(p - neck, droop);
         }
         if (l <= 3) { // upper body leans into the gait and twists a little
-            p = hip + pitch(p - hip, g.lean); n = pitch(n, g.lean);
+            p = hip + pitch(p - hip, g.lean);
             float tw = s * (human ? 0.06 : 0.12);
             p = vec3(p.x * cos(tw) - p.y * sin(tw), p.x * sin(tw) + p.y * cos(tw), p.z);
-            n = vec3(n.x * cos(tw) - n.y * sin(tw), n.x * sin(tw) + n.y * cos(tw), n.z);
         }
         p.z += g.bob * (abs(cos(ph)) - 0.5);
         if (st == ST_TURNING) { // the bitten convulse: bursts of a whole-body shudder
@@ -128,13 +126,10 @@ void main() {
     p *= 0.92 + 0.16 * r2; // height variety
     float c = cos(heading), sn = sin(heading);
     vec4 local = vec4(a.x + c * p.x - sn * p.y, a.y + sn * p.x + c * p.y, a.z + p.z, 1.0);
-    vec3 nl = vec3(c * n.x - sn * n.y, sn * n.x + c * n.y, n.z);
 
     vec4 view = p3d_ModelViewMatrix * local;
     gl_Position = p3d_ProjectionMatrix * view;
     v_view_pos = view.xyz;
-    v_view_normal = mat3(p3d_ModelViewMatrix) * nl;
-    v_world_normal = mat3(p3d_ModelMatrix) * nl;
     v_world_pos = (p3d_ModelMatrix * local).xyz;
     vec3 alb = material_color(m, seed);
     if (m == 0 && kind == KIND_HUMAN) alb = human_skin(seed);

@@ -1,7 +1,8 @@
 """trimesh -> Panda3D Geom, straight from numpy arrays (no per-vertex Python loops).
 
 Vertex layout (one interleaved array, 28 bytes a vertex): `vertex` float32 x3 (metres),
-`normal` float32 x3, `color` uint8 x4 (RGBA, read as 0..1 in shaders). Optional extra
+`normal` float32 x3 (left out where a mesh has none), `color` uint8 x4 (RGBA, read as
+0..1 in shaders). Optional extra
 float32 columns (for example the horde's per-vertex limb id) are appended. Triangles are
 uint32 indices. Measured in DESIGN.md: 200k triangles in about 33 ms.
 """
@@ -14,28 +15,29 @@ from panda3d.core import (Geom, GeomEnums, GeomLines, GeomNode, GeomTriangles,
                           InternalName)
 
 
-def _format(extra: dict[str, int]) -> GeomVertexFormat:
+def _format(extra: dict[str, int], normals: bool = True) -> GeomVertexFormat:
     arr = GeomVertexArrayFormat()
     arr.add_column(InternalName.get_vertex(), 3, Geom.NT_float32, Geom.C_point)
-    arr.add_column(InternalName.get_normal(), 3, Geom.NT_float32, Geom.C_normal)
+    if normals:
+        arr.add_column(InternalName.get_normal(), 3, Geom.NT_float32, Geom.C_normal)
     arr.add_column(InternalName.get_color(), 4, Geom.NT_uint8, Geom.C_color)
     for name, n in extra.items():
         arr.add_column(InternalName.make(name), n, Geom.NT_float32, Geom.C_other)
     return GeomVertexFormat.register_format(GeomVertexFormat(arr))
 
 
-def make_geom(vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray,
+def make_geom(vertices: np.ndarray, normals: np.ndarray | None, colors: np.ndarray,
               triangles: np.ndarray, extra: dict[str, np.ndarray] | None = None,
               usage=GeomEnums.UH_static) -> Geom:
     """A Geom of triangles from arrays.
 
-    vertices (n, 3) float, metres; normals (n, 3) float; colors (n, 4) uint8 RGBA (or
+    vertices (n, 3) float, metres; normals (n, 3) float, or None for a mesh whose shaders
+    need none (no normal column); colors (n, 4) uint8 RGBA (or
     (n, 3), alpha 255 added); triangles (m, 3) int vertex indices; extra: name ->
     (n,) or (n, k) float32 columns (k <= 4), readable in GLSL as `in float/vecK name`.
     """
     v = np.ascontiguousarray(vertices, np.float32).reshape(-1, 3)
     n = len(v)
-    nrm = np.ascontiguousarray(normals, np.float32).reshape(n, 3)
     col = np.asarray(colors)
     if col.dtype != np.uint8:
         col = np.clip(np.round(col * 255.0 if col.max(initial=0) <= 1.0 else col), 0, 255)
@@ -44,9 +46,11 @@ def make_geom(vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray,
     if col.shape[1] == 3:
         col = np.concatenate([col, np.full((n, 1), 255, np.uint8)], axis=1)
     extra = {k: np.asarray(a, np.float32).reshape(n, -1) for k, a in (extra or {}).items()}
-    fmt = _format({k: a.shape[1] for k, a in extra.items()})
+    fmt = _format({k: a.shape[1] for k, a in extra.items()}, normals is not None)
 
-    fields = [("v", np.float32, (3,)), ("n", np.float32, (3,)), ("c", np.uint8, (4,))]
+    fields = [("v", np.float32, (3,))]
+    fields += [("n", np.float32, (3,))] if normals is not None else []
+    fields += [("c", np.uint8, (4,))]
     fields += [(k, np.float32, (a.shape[1],)) for k, a in extra.items()]
     dtype = np.dtype(fields)
     stride = fmt.get_array(0).get_stride()
@@ -57,7 +61,9 @@ def make_geom(vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray,
                                       for i in range(len(dtype.names))],
                           "itemsize": stride})
     rec = np.zeros(n, dtype)
-    rec["v"], rec["n"], rec["c"] = v, nrm, col
+    rec["v"], rec["c"] = v, col
+    if normals is not None:
+        rec["n"] = np.asarray(normals, np.float32).reshape(n, 3)
     for k, a in extra.items():
         rec[k] = a
 

@@ -65,8 +65,8 @@ _BOX_FACES = np.array([[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0
 
 
 def _box(lo, hi, limb, mat, taper=1.0):
-    """A flat-shaded box (12 triangles) from corner lo to hi; `taper` scales the top's
-    x/y extent (a prism-ish limb). Returns vertices, normals, limb columns, faces."""
+    """A box (12 triangles) from corner lo to hi; `taper` scales the top's x/y extent (a
+    prism-ish limb). Returns the triangles' corners (36, 3) and limb columns (36, 2)."""
     lo, hi = np.asarray(lo, np.float32), np.asarray(hi, np.float32)
     c = (lo + hi) / 2
     corners = np.array([[lo[0], lo[1], lo[2]], [hi[0], lo[1], lo[2]], [hi[0], hi[1], lo[2]],
@@ -74,20 +74,24 @@ def _box(lo, hi, limb, mat, taper=1.0):
                         [hi[0], hi[1], hi[2]], [lo[0], hi[1], hi[2]]], np.float32)
     corners[4:, :2] = c[:2] + (corners[4:, :2] - c[:2]) * taper
     v = corners[_BOX_FACES.reshape(-1)]
-    tri = v.reshape(-1, 3, 3)
-    n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
-    # make normals point outward (away from the box centre)
-    out = np.sign(np.einsum("ij,ij->i", n, tri.mean(1) - c))[:, None]
-    n *= np.where(out == 0, 1, out)
-    normals = np.repeat(n, 3, axis=0)
-    limb = np.tile([float(limb), float(mat)], (len(v), 1)).astype(np.float32)
-    return v, normals.astype(np.float32), limb
+    return v, np.tile([float(limb), float(mat)], (len(v), 1)).astype(np.float32)
+
+
+def _shared(corners, limb):
+    """Triangle corners (3t, 3) with their limb columns (3t, 2) as an indexed mesh, each
+    distinct (position, limb, material) one vertex: the shaders run once per vertex, not
+    per corner, and take face normals from the fragments' slopes (`shaders/horde.frag`).
+    Returns vertices (v, 3), colours (v, 4) uint8 (unused, white), triangles (t, 3),
+    limb (v, 2)."""
+    rows = np.concatenate([np.asarray(corners, np.float32), np.asarray(limb, np.float32)], 1)
+    unique, index = np.unique(rows, axis=0, return_inverse=True)
+    tris = index.reshape(-1, 3).astype(np.uint32)
+    return unique[:, :3], np.full((len(unique), 4), 255, np.uint8), tris, unique[:, 3:]
 
 
 def figure_arrays():
-    """A ~1.72 m humanoid facing +X, feet at z=0 (metres). Returns vertices (v, 3),
-    normals (v, 3), colours (v, 4) uint8, triangles (t, 3), limb (v, 2) = (limb, material)."""
+    """A ~1.72 m humanoid of 16 boxes facing +X, feet at z=0 (metres). Returns vertices
+    (v, 3), colours (v, 4) uint8, triangles (t, 3), limb (v, 2) = (limb, material)."""
     parts = [
         # torso: shirt body over hips (pants), slightly tapered
         _box((-0.11, -0.19, 0.86), (0.11, 0.19, 1.42), TORSO, SHIRT, 1.05),
@@ -109,12 +113,7 @@ def figure_arrays():
         _box((-0.07, 0.035, 0.0), (0.16, 0.155, 0.08), SHIN_L, SHOES),
         _box((-0.07, -0.155, 0.0), (0.16, -0.035, 0.08), SHIN_R, SHOES),
     ]
-    v = np.concatenate([p[0] for p in parts])
-    n = np.concatenate([p[1] for p in parts])
-    limb = np.concatenate([p[2] for p in parts])
-    tris = np.arange(len(v), dtype=np.uint32).reshape(-1, 3)
-    colors = np.full((len(v), 4), 255, np.uint8)
-    return v, n, colors, tris, limb
+    return _shared(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
 
 def mid_figure_arrays():
@@ -158,22 +157,14 @@ def mid_figure_arrays():
     # arms: one triangle each in the vertical plane of the reach, shoulder to hand
     for y, arm in ((0.24, ARM_L), (-0.24, ARM_R)):
         tri((-0.06, y, 1.40), (0.06, y, 1.40), (0.0, y, 0.76), arm, arm, arm, JACKET)
-    v = np.asarray(verts, np.float32)
-    t3 = v.reshape(-1, 3, 3)
-    nrm = np.cross(t3[:, 1] - t3[:, 0], t3[:, 2] - t3[:, 0])
-    nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
-    n = np.repeat(nrm, 3, axis=0).astype(np.float32)
-    tris = np.arange(len(v), dtype=np.uint32).reshape(-1, 3)
-    colors = np.full((len(v), 4), 255, np.uint8)
-    return v, n, colors, tris, np.asarray(limbs, np.float32)
+    return _shared(verts, limbs)
 
 
 def card_arrays():
     """The far level: one card, x -0.5..0.5 across and z 0..1 up (horde_card.vert sizes
     it and turns it to the camera). Same return values, limb all zero."""
     v = np.array([[-0.5, 0, 0], [0.5, 0, 0], [0.5, 0, 1], [-0.5, 0, 1]], np.float32)
-    n = np.tile([0.0, -1.0, 0.0], (4, 1)).astype(np.float32)
-    return (v, n, np.full((4, 4), 255, np.uint8), np.array([[0, 1, 2], [0, 2, 3]], np.uint32),
+    return (v, np.full((4, 4), 255, np.uint8), np.array([[0, 1, 2], [0, 2, 3]], np.uint32),
             np.zeros((4, 2), np.float32))
 
 
@@ -256,9 +247,9 @@ class Horde:
         self.levels: list[NodePath] = []
         self.triangles: list[int] = []
         for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
-            v, n, c, t, limb = arrays
+            v, c, t, limb = arrays
             node = geom_node(f"horde-{LEVEL_NAMES[level]}",
-                             make_geom(v, n, c, t, extra={"limb": limb}))
+                             make_geom(v, None, c, t, extra={"limb": limb}))
             node.set_bounds(OmniBoundingVolume())
             node.set_final(True)
             lnp = self.np.attach_new_node(node)
