@@ -6,7 +6,8 @@
 // light it should. Lit by
 // the effects' point lights (fires, explosion flashes) like the world. Variants as the
 // world's (sandbox/view/horde.py follows the stage): FX_LIGHTS point lights (undefined:
-// the uniform count), NO_SUN_SHADOW without the shadow lookup.
+// the uniform count), NO_SUN_SHADOW without the shadow lookup; FADES for the figures in
+// a fade band (the screen-door dither).
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -30,7 +31,9 @@ flat in vec2 v_fade;
 out vec4 o_color;
 
 void main() {
+#ifdef FADES  // only the figures in a fade band: a shader that may discard loses early depth
     if (faded_out(v_fade, gl_FragCoord.xy)) discard;
+#endif
     vec3 vn = normalize(cross(dFdx(v_view_pos), dFdy(v_view_pos)));
     if (dot(vn, v_view_pos) > 0.0) vn = -vn;
     vec3 n = vn * mat3(p3d_ViewMatrix);   // to world: the view's rotation, transposed

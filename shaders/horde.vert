@@ -14,6 +14,7 @@ uniform mat4 p3d_ModelViewMatrix;
 uniform mat4 p3d_ProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform samplerBuffer u_instances;
+uniform float u_first;      // the draw's first instance in u_instances (sandbox/view/horde.py)
 uniform float u_time;
 
 in vec4 p3d_Vertex;
@@ -42,7 +43,7 @@ vec3 roll(vec3 d, float a) {
 }
 
 void main() {
-    int id = gl_InstanceID;
+    int id = gl_InstanceID + int(u_first);
     vec4 a = texelFetch(u_instances, id * 3);
     vec4 b = texelFetch(u_instances, id * 3 + 1);
     vec4 c3 = texelFetch(u_instances, id * 3 + 2);

@@ -315,3 +315,51 @@ def test_level_budget_caps_full_and_middle_figures():
     assert max(full) < min(card)                          # nearer agents, finer levels
     few = size[::50]                                      # 100 agents: under budget
     assert Horde.budget_thresholds(horde, few) == (FULL_PX, CARD_PX)
+
+
+def test_levels_cover_the_same_pixels_and_a_fade_band_keeps_them(scene):
+    """Where the levels of detail switch, the next level covers about the pixels the one
+    before covered: full and middle figures about FULL_PX tall, middle figures and cards
+    about CARD_PX tall; agents inside a fade band, drawn by two levels in complementary
+    dither (in a draw part of their own, after the whole figures), cover about as much as
+    the full figures they replace: nothing pops at a switch."""
+    from sandbox.view.horde import CARD, CARD_PX, FIG_HEIGHT, FULL, FULL_PX, MID
+
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_camera((0, -60, 1.5), (0, 0, 1.0), 40)
+    focal = 0.5 * H / np.tan(np.radians(20))
+    horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+    empty = grab.grab().astype(np.int16)
+
+    def covered(pos):
+        n = len(pos)
+        horde.update(pos, np.zeros(n, np.float32), np.linspace(0, 6, n).astype(np.float32),
+                     np.full(n, 0.7, np.float32))
+        return int((np.abs(grab.grab().astype(np.int16) - empty).max(axis=2) > 20).sum())
+
+    def row(px, n):   # n agents across the view, each about px pixels tall
+        d = FIG_HEIGHT * focal / px
+        x = np.linspace(-0.3, 0.3, n) * d
+        return np.stack([x, np.full(n, -60 + d)], 1).astype(np.float32)
+
+    near, far = row(FULL_PX, 8), row(CARD_PX, 24)
+    cover = {}
+    for key, level, pos in (("full", FULL, near), ("mid", MID, near),
+                            ("mid far", MID, far), ("card", CARD, far)):
+        with _level(horde, level):
+            cover[key] = covered(pos)
+            assert horde.counts[level] == len(pos), horde.counts
+    saved = horde.full_px
+    horde.full_px = FULL_PX * 0.9   # every other agent whole, the rest in the fade band
+    try:
+        mixed = np.concatenate([row(FULL_PX * 1.25, 8)[::2], near[1::2]])
+        with _level(horde, FULL):
+            cover["full mixed"] = covered(mixed)
+        cover["band"] = covered(mixed)
+        assert horde.counts[:2] == (8, 4), horde.counts
+    finally:
+        horde.full_px = saved
+    assert 0.7 < cover["mid"] / cover["full"] < 1.43, cover
+    assert 0.7 < cover["card"] / cover["mid far"] < 1.43, cover
+    assert 0.8 < cover["band"] / cover["full mixed"] < 1.25, cover

@@ -16,7 +16,9 @@ triangle count stays bounded however many agents crowd the view.
 
 Per-instance data live in one rgba32f buffer texture per level, written from numpy every
 `update`, three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
-fade side) and (behaviour state, kind, 0, 0). Every level animates the state the same
+fade side) and (behaviour state, kind, 0, 0). The two figure levels draw their buffer in
+two parts (`PARTS`): the figures drawn whole, then those in a fade band, so only the
+second part's shader can discard. Every level animates the state the same
 way (`shaders/horde_common.glsl`: `gait`, `lying_pose`): idle/wander shamble, lured/chase
 sprint, attack lunge, humans and the turning walk upright (the turning shudder), knocked
 thrash and dead lie flat along their heading (a card lying on the ground far away).
@@ -51,6 +53,11 @@ FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
 CULL_MARGIN = 1.5     # metres around an agent's centre kept when testing the view cone
 CENTRE_Z = 0.9        # metres above the feet: the point distances and culling use
 TEXELS = 3            # rgba32f texels per instance (the shaders fetch 3i, 3i+1, 3i+2)
+# A figure level draws in two parts from one buffer: the figures drawn whole, then those
+# in a fade band from instance `u_first` on. Only the second shader can discard, and a
+# shader that never discards has its hidden fragments rejected before it runs (llvmpipe
+# and GPUs test depth early only then): in a dense crowd, most of a figure's fragments.
+PARTS = ("whole", "fading")
 
 # limb ids (shaders/horde.vert must agree)
 TORSO, HEAD, ARM_L, ARM_R, THIGH_L, THIGH_R, SHIN_L, SHIN_R = range(8)
@@ -245,19 +252,26 @@ class Horde:
         self._shadowless = not getattr(parent, "sun_shadows", True)
         self._variants: dict[int | None, list] = {}
         self.levels: list[NodePath] = []
+        self.parts: list[list[NodePath]] = []
         self.triangles: list[int] = []
+        self.np.set_shader_input("u_first", 0.0)
         for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
             v, c, t, limb = arrays
-            node = geom_node(f"horde-{LEVEL_NAMES[level]}",
-                             make_geom(v, None, c, t, extra={"limb": limb}))
-            node.set_bounds(OmniBoundingVolume())
-            node.set_final(True)
-            lnp = self.np.attach_new_node(node)
-            lnp.set_instance_count(1)
-            lnp.hide()
+            geom = make_geom(v, None, c, t, extra={"limb": limb})
+            lnp = self.np.attach_new_node(f"horde-{LEVEL_NAMES[level]}")
             if level != FULL:
                 lnp.set_two_sided(True)
+            parts = []
+            for part in PARTS[:1 if level == CARD else 2]:
+                node = geom_node(f"horde-{LEVEL_NAMES[level]}-{part}", geom)
+                node.set_bounds(OmniBoundingVolume())
+                node.set_final(True)
+                pnp = lnp.attach_new_node(node)
+                pnp.set_instance_count(1)
+                pnp.hide()
+                parts.append(pnp)
             self.levels.append(lnp)
+            self.parts.append(parts)
             self.triangles.append(len(t))
         self.triangles_per_figure = self.triangles[FULL]
         if hasattr(parent, "add_variant_user"):  # a Stage: follow its point-light bucket
@@ -275,7 +289,7 @@ class Horde:
         self._alloc(max(1, int(capacity)))
 
     def _shaders(self, lights: int | None) -> list:
-        """The shaders of the three levels built for `lights` point lights (a
+        """The shaders of each level's parts (`parts`) built for `lights` point lights (a
         Stage.LIGHT_BUCKETS entry; None: any number, a loop over the uniform count, which
         llvmpipe runs in full on every fragment), without the shadow lookup where the
         stage renders no sun shadows; built once per bucket."""
@@ -283,16 +297,21 @@ class Horde:
             common = {"NO_SUN_SHADOW": self._shadowless}
             if lights is not None:
                 common["FX_LIGHTS"] = lights
+            mid = dict(common, TWO_SIDED=1)
             self._variants[lights] = [
-                shaders.load("horde.vert", "horde.frag", common),
-                shaders.load("horde.vert", "horde.frag", dict(common, TWO_SIDED=1)),
-                shaders.load("horde_card.vert", "horde_card.frag", common)]
+                [shaders.load("horde.vert", "horde.frag", common),
+                 shaders.load("horde.vert", "horde.frag", dict(common, FADES=1))],
+                [shaders.load("horde.vert", "horde.frag", mid),
+                 shaders.load("horde.vert", "horde.frag", dict(mid, FADES=1))],
+                [shaders.load("horde_card.vert", "horde_card.frag", common)]]
         return self._variants[lights]
 
     def _use_lights(self, lights: int | None) -> None:
-        self.shaders = self._shaders(lights)
-        for lnp, shader in zip(self.levels, self.shaders):
-            lnp.set_shader(shader, 10)
+        variant = self._shaders(lights)
+        self.shaders = [shader for level in variant for shader in level]  # all in use
+        for parts, level_shaders in zip(self.parts, variant):
+            for pnp, shader in zip(parts, level_shaders):
+                pnp.set_shader(shader, 10)
 
     def _alloc(self, capacity: int) -> None:
         self.capacity = capacity
@@ -347,18 +366,25 @@ class Horde:
         counts = []
         for level, (idx, fade, side) in enumerate(buckets):
             k = len(idx)
+            whole = k
+            if level != CARD:  # whole figures first, those fading after (each near first)
+                fading = fade < 1.0
+                order = np.argsort(fading, kind="stable")
+                idx, fade, side = idx[order], fade[order], side[order]
+                whole = k - int(np.count_nonzero(fading))
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
                 buf = buf.reshape(-1, 4 * TEXELS)
                 buf[:k] = rows[idx]
                 buf[:k, 6] = fade
                 buf[:k, 7] = side
-            lnp = self.levels[level]
-            lnp.set_instance_count(max(k, 1))
-            if k:  # an instance count of 0 would draw one (uninstanced) copy: hide instead
-                lnp.show()
-            else:
-                lnp.hide()
+            for part, (first, m) in zip(self.parts[level], ((0, whole), (whole, k - whole))):
+                part.set_instance_count(max(m, 1))
+                part.set_shader_input("u_first", float(first))
+                if m:  # an instance count of 0 would draw one (uninstanced) copy: hide instead
+                    part.show()
+                else:
+                    part.hide()
             counts.append(k)
         self.counts = tuple(counts)
 
