@@ -12,7 +12,8 @@ CLIMB (on the stairs between two levels: stands on the landing it reached until
 its timer runs out; see `NavStack`).
 
 `decide` is one numba pass over all agents that reads only the step's snapshot and
-writes each agent's own entries, so it is order-independent like the steering.
+writes each agent's own entries, so it is order-independent like the steering and
+splits the agents over numba's threads the same way.
 Per-agent randomness comes from a counter-based hash of the agent's own seed (drawn
 at spawn), never from a shared stream: the draw cannot depend on agent order.
 """
@@ -20,7 +21,7 @@ at spawn), never from a shared stream: the draw cannot depend on agent order.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .grid import cell_walkable
 
@@ -126,7 +127,7 @@ def _sample(field, ox, oy, cell, x, y):
     return field[j, i]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True, nogil=True)
 def decide(pos, kind, state, timer, wdir, seed, count, pref_speed, route_cur, route_end, wp,
            target, order, start, gox, goy, gsize, gnx, gny, walk, ox, oy, cell,
            gdx, gdy, gdist, sdist, sdx, sdy, sreach, tpos, torder, tstart, tox, toy, tsize,
@@ -154,7 +155,7 @@ def decide(pos, kind, state, timer, wdir, seed, count, pref_speed, route_cur, ro
     nsound = sdist.shape[0]
     ntarget = tpos.shape[0]
     ring = int(np.ceil(flee_r / gsize))
-    for a in range(n):
+    for a in prange(n):
         px = pos[a, 0]
         py = pos[a, 1]
         k = kind[a]

@@ -162,7 +162,7 @@ def _sift_down(hkey, hnode, hpos, k, size):
     hpos[node] = k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dijkstra(walk, cost, goals, cell, links, link_cost, max_dist):
     """Weighted path distance (metres) to the nearest goal cell, inf beyond `max_dist`;
     indexed binary heap.

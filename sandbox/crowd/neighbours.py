@@ -45,7 +45,7 @@ def bucket_of(x, y, ox, oy, size, nx, ny):
     return bx, by
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _counting_sort(pos, ox, oy, size, nx, ny):
     n = pos.shape[0]
     nb = nx * ny

@@ -51,7 +51,7 @@ def pack_params(p, dt: float, reach: float) -> np.ndarray:
     return k
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def compute_velocities(pos, vel, pv, solid, press, order, start, gox, goy, gsize, gnx, gny,
                        walk, ox, oy, cell, sdf, wgx, wgy, k, out):
     """Phase 1: new velocities (n, 2) float64 m/s into `out` from the snapshot pos, vel.
@@ -233,7 +233,7 @@ def _free(walk, ox, oy, cell, px, py, tx, ty):
     return True
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def integrate(pos, vel, heading, phase, walk, ox, oy, cell, dt, heading_alpha, stride):
     """Phase 2, in place: move by vel*dt keeping every centre in a walkable cell.
 
