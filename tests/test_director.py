@@ -125,3 +125,37 @@ def test_a_bake_plays_back_as_recorded(finale, tmp_path):
     between = director.horde_at(7.5 * bake.dt).positions
     assert np.allclose(between, (bake.positions[7] + bake.positions[8]) / 2, atol=1e-5)
     assert np.array_equal(director.horde_at(99.0).positions, bake.positions[-1])
+
+
+def test_frames_worked_out_ahead_are_a_plain_loops_bit_for_bit(finale):
+    from sandbox.render.ahead import frames_ahead
+
+    fields = ("positions", "z", "headings", "phase", "state", "kind")
+    times = [2.0 + k / 24 for k in range(12)]
+    plain = Director(finale)
+    expected = []
+    for t in times:   # copied at once: a frame must not change as later ones are made
+        frame = plain.frame(t)
+        expected.append((frame, {f: getattr(frame.horde, f).copy() for f in fields}))
+    got = list(frames_ahead(Director(finale), times))
+    assert [t for t, _ in got] == times
+    for (want, arrays), (_, frame) in zip(expected, got):
+        for field in fields:
+            assert np.array_equal(arrays[field], getattr(frame.horde, field)), field
+        cam, got_cam = want.spec.camera, frame.spec.camera
+        assert np.array_equal(cam.pos, got_cam.pos) and np.array_equal(cam.look_at, got_cam.look_at)
+
+
+def test_an_error_working_out_a_frame_is_raised_for_that_frame(finale):
+    from sandbox.render.ahead import frames_ahead
+
+    class Failing:
+        def frame(self, t):
+            if t >= 2.0:
+                raise ValueError(f"no frame at {t}")
+            return t
+
+    frames = frames_ahead(Failing(), [0.0, 1.0, 2.0, 3.0])
+    assert next(frames) == (0.0, 0.0) and next(frames) == (1.0, 1.0)
+    with pytest.raises(ValueError, match="no frame at 2.0"):
+        next(frames)

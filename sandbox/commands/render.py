@@ -81,8 +81,8 @@ def print_bench(result: dict, as_json: bool) -> None:
                   f"{result['agents']:,} agents, {result['codec']}, {result['frames']} frames")
     table.add_column("stage")
     table.add_column("median ms / frame", justify="right")
-    for key, label in (("crowd_ms", "crowd step (director)"), ("show_ms", "scene update"),
-                       ("draw_ms", "draw + readback"), ("encode_ms", "encode")):
+    for key, label in (("crowd_ms", "crowd step (wait)"), ("show_ms", "scene update"),
+                       ("draw_ms", "draw + readback"), ("encode_ms", "encode (wait)")):
         table.add_row(label, f"{result[key]:.1f}")
     table.add_row("[bold]overall", f"[bold]{result['fps']:.2f} fps")
     Console().print(table)
@@ -135,9 +135,11 @@ def register(sub) -> None:
     p.add_argument("--every", type=positive_int, default=None, metavar="N",
                    help="with --stills: keep every Nth frame (default 1)")
     p.add_argument("--bench", action="store_true",
-                   help="time crowd step, scene update, draw + readback and the wait on the "
-                   "encoder (which encodes into a null sink, no file, on its own thread) on "
-                   "frames spread over the scene; print medians in ms")
+                   help="time the wait for the crowd step, scene update, draw + readback and "
+                   "the wait on the encoder on frames spread over the scene, drawn as in a "
+                   "render (the next frame's crowd is stepped and the last one encoded, into "
+                   "a null sink, no file, on threads of their own while a frame draws); "
+                   "print medians in ms")
     p.add_argument("--frames", type=ranged_int(1, 10_000), default=None, metavar="K",
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",

@@ -4,6 +4,7 @@ frame range, stills with a contact sheet, and the per-stage benchmark."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import shutil
@@ -19,6 +20,7 @@ from rich.text import Text
 
 from sandbox.director import Director, Frame
 from sandbox.config import ConfigError
+from sandbox.render.ahead import frames_ahead
 from sandbox.timeline import Scene, load_scene
 
 QUALITIES = ("final", "draft")
@@ -133,15 +135,24 @@ def frame_times(scene: Scene, fps: int, start: float = 0.0, end: float | None = 
     return [start + i / fps for i in range(n)]
 
 
-def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
-    """Yield each frame of `times` as (index, t, rgb), under a progress bar."""
+@contextlib.contextmanager
+def _progress(label: str, total: int, console: Console):
+    """A progress bar over `total` frames; yields the function that counts one done."""
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                _FpsColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task(label, total=len(times))
-        for i, t in enumerate(times):
-            yield i, t, player.draw(t)
-            bar.advance(task)
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
+    """Yield each frame of `times` as (index, t, rgb), under a progress bar; each frame's
+    crowd is worked out while the frame before it draws (`frames_ahead`)."""
+    with _progress(label, len(times), console) as done:
+        for i, (t, frame) in enumerate(frames_ahead(player.director, times)):
+            player.show(frame)
+            yield i, t, player.grabber.grab()
+            done()
 
 
 def render_movie(scene: Scene, out: Path, size=(1280, 720), fps: int = 24, *,
@@ -229,24 +240,43 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     """Median milliseconds per frame in each stage, over `frames` frames spread over the
     scene, encoding into the null muxer (real encode work, no file).
 
-    Before each timed frame the director is brought to the frame before it untimed, so
-    the crowd figure is one movie frame's worth of stepping, as in a render. The encoder
-    works on its own thread while the next frame is drawn (`VideoWriter`), so "encode" is
-    what the loop waits for it; the overall rate counts the stages and the final flush."""
+    Each timed frame is drawn as in a render: the crowd is first brought, untimed, to two
+    frames before it; the frame before it is drawn and encoded untimed while the timed
+    frame's crowd is worked out on the worker thread (`frames_ahead`), so "crowd" is what
+    the loop waits for that, one movie frame's worth of stepping; the encoder also works
+    on its own thread (`VideoWriter`), so "encode" is what the loop waits for it. The
+    overall rate counts the timed stages and the final flush."""
     from sandbox.render.video import VideoWriter
     from sandbox.view.app import renderer
 
     console = console or Console(stderr=True)
     player = ScenePlayer(scene, size, quality, bake)
+    director, grab, dt = player.director, player.grabber.grab, 1.0 / fps
     times = [scene.duration * (k + 0.5) / frames for k in range(frames)]
     ms = {stage: [] for stage in BENCH_STAGES}
+    clock = time.perf_counter
     video = VideoWriter(None, size, fps, codec=codec, quality=quality, crf=crf)
-    with video:
-        for _ in _rendered(_Timed(player, video, ms, 1.0 / fps), times,
-                           f"bench {scene.path.name}", console):
-            pass
-        flush_start = time.perf_counter()
-    flush = time.perf_counter() - flush_start   # the queued frames and the encoder's tail
+    with video, _progress(f"bench {scene.path.name}", frames, console) as done:
+        for t in times:
+            before = max(0.0, t - dt)
+            director.horde_at(max(0.0, before - dt))
+            ahead = frames_ahead(director, [before, t])
+            player.show(next(ahead)[1])
+            video.write(grab())
+            t0 = clock()
+            frame = next(ahead)[1]
+            t1 = clock()
+            player.show(frame)
+            t2 = clock()
+            rgb = grab()
+            t3 = clock()
+            video.write(rgb)
+            t4 = clock()
+            for stage, a, b in zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4)):
+                ms[stage].append((b - a) * 1000)
+            done()
+        flush_start = clock()
+    flush = clock() - flush_start   # the queued frames and the encoder's tail
     total = sum(sum(v) for v in ms.values()) / 1000 + flush
     largest = max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
                    if seg.crowd), default=0)   # the biggest horde of the film's parts
@@ -256,30 +286,6 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
     result["fps"] = frames / total
     return result
-
-
-class _Timed:
-    """Stands in for a ScenePlayer in the bench: `draw(t)` runs each stage under a clock
-    and files the milliseconds in `ms`; the frame also goes to `video`."""
-
-    def __init__(self, player: ScenePlayer, video, ms: dict, dt: float):
-        self.player, self.video, self.ms, self.dt = player, video, ms, dt
-
-    def draw(self, t: float):
-        clock, director = time.perf_counter, self.player.director
-        director.horde_at(max(0.0, t - self.dt))  # untimed: catch up to the previous frame
-        t0 = clock()
-        frame = director.frame(t)
-        t1 = clock()
-        self.player.show(frame)
-        t2 = clock()
-        rgb = self.player.grabber.grab()
-        t3 = clock()
-        self.video.write(rgb)
-        t4 = clock()
-        for stage, a, b in zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4)):
-            self.ms[stage].append((b - a) * 1000)
-        return rgb
 
 
 def render_still(scene_path: Path, t: float, out: Path, size=(1280, 720)) -> None:
