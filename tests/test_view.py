@@ -363,3 +363,31 @@ def test_levels_cover_the_same_pixels_and_a_fade_band_keeps_them(scene):
     assert 0.7 < cover["mid"] / cover["full"] < 1.43, cover
     assert 0.7 < cover["card"] / cover["mid far"] < 1.43, cover
     assert 0.8 < cover["band"] / cover["full mixed"] < 1.25, cover
+
+
+def test_shadow_map_is_kept_while_nothing_that_casts_moves(scene):
+    """The sun's map is drawn again only after the sun moved or while the cast is on stage
+    (and once after they leave); a kept map gives the very frame a drawn one gives."""
+    base, stage, horde, grab = scene
+    horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+    stage.set_camera((30, -60, 25), (0, 40, 5), 45)   # the school and its shadows
+    stage.set_time_of_day("day")
+    buf = stage.sun.get_shadow_buffer(base.win.get_gsg())
+    drawn_each = []
+    try:
+        for moving in (False, False, True, False, False):
+            stage.update_shadow_map(moving)
+            drawn_each.append(buf.is_active())
+        assert drawn_each == [True, False, True, True, False]
+        kept = grab.grab()
+        buf.set_active(True)
+        assert np.array_equal(kept, grab.grab())
+        stage.set_time_of_day("dusk")
+        stage.update_shadow_map(False)
+        assert buf.is_active()
+        dusk = grab.grab()
+        stage.update_shadow_map(False)
+        assert not buf.is_active() and np.array_equal(dusk, grab.grab())
+    finally:
+        buf.set_active(True)
+        stage.set_time_of_day("day")

@@ -80,6 +80,7 @@ class ScenePlayer:
         h = frame.horde
         self.horde.update(h.positions, h.z, h.headings, h.phase, state=h.state, kind=h.kind)
         self.actors.update(state.actors, t)
+        self.stage.update_shadow_map(moving_casters=bool(state.actors))
         self.effects.update(state, t, cam.pos)
         self.captions.update(state.captions)
 
