@@ -57,9 +57,7 @@ class ScenePlayer:
         self.base = open_base(size=size, headless=True)
         self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day,
                            sun_shadows=quality != "draft")
-        crowd = self.director.crowd
-        agents = bake.n if bake is not None else crowd.n if crowd else 0
-        self.horde = Horde(self.stage, capacity=max(agents, 1))
+        self.horde = Horde(self.stage)   # each level's buffer grows to what it draws
         self.effects = Effects(self.stage, seed=scene.seed)
         self.actors = Actors(self.stage)
         self.post = PostChain(self.base, self.stage, quality)

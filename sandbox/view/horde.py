@@ -235,7 +235,8 @@ def in_view(positions, z, cam_mat, hfov_deg: float, vfov_deg: float,
 class Horde:
     """Instanced zombies under `parent` (a Stage, whose root is used, or a NodePath).
 
-    capacity: initial number of agents the buffers hold; `update` grows them when needed.
+    capacity: initial number of instances each level's buffer holds; `update` grows a
+    level's buffer when it draws more.
     camera: the camera NodePath the levels of detail and culling are computed for; None
     uses the stage's (`stage.base.cam`) or the ShowBase's. Without any camera every agent
     is drawn full.
@@ -278,15 +279,16 @@ class Horde:
             parent.add_variant_user(self._use_lights)
         else:
             self._use_lights(None)
-        self.capacity = 0
         self.count = 0
         self.counts = (0, 0, 0)
         # level-of-detail thresholds (projected pixels) and fade band; per horde, so a
         # caller can tune or force them (full_px=0: everything full)
         self.full_px, self.card_px, self.band = FULL_PX, CARD_PX, FADE_BAND
         self.full_budget, self.mid_budget = FULL_BUDGET, MID_BUDGET
-        self.texs = []
-        self._alloc(max(1, int(capacity)))
+        self.capacities = [0, 0, 0]
+        self.texs = [None, None, None]
+        for level in range(3):
+            self._alloc(level, max(1, int(capacity)))
 
     def _shaders(self, lights: int | None) -> list:
         """The shaders of each level's parts (`parts`) built for `lights` point lights (a
@@ -313,13 +315,13 @@ class Horde:
             for pnp, shader in zip(parts, level_shaders):
                 pnp.set_shader(shader, 10)
 
-    def _alloc(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.texs = []
-        for level, lnp in enumerate(self.levels):
-            tex = self._instance_buffer(TEXELS * capacity, f"horde-{LEVEL_NAMES[level]}-instances")
-            lnp.set_shader_input("u_instances", tex)
-            self.texs.append(tex)
+    def _alloc(self, level: int, capacity: int) -> None:
+        """A buffer of `capacity` instances for `level`. Each level's grows to what that
+        level draws, not to the whole horde: the whole buffer goes to the GPU each frame."""
+        self.capacities[level] = capacity
+        tex = self._instance_buffer(TEXELS * capacity, f"horde-{LEVEL_NAMES[level]}-instances")
+        self.levels[level].set_shader_input("u_instances", tex)
+        self.texs[level] = tex
 
     def view(self):
         """(camera world matrix 4x4, hfov, vfov degrees, focal length in pixels) of the
@@ -346,8 +348,6 @@ class Horde:
         """
         pos = np.asarray(positions, np.float32).reshape(-1, 2)
         n = len(pos)
-        if n > self.capacity:
-            self._alloc(max(n, int(self.capacity * 1.5)))
         rows = np.zeros((n, 4 * TEXELS), np.float32)
         rows[:, :2] = pos
         rows[:, 2] = z
@@ -372,6 +372,8 @@ class Horde:
                 order = np.argsort(fading, kind="stable")
                 idx, fade, side = idx[order], fade[order], side[order]
                 whole = k - int(np.count_nonzero(fading))
+            if k > self.capacities[level]:
+                self._alloc(level, max(k, int(self.capacities[level] * 1.5)))
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
                 buf = buf.reshape(-1, 4 * TEXELS)
