@@ -137,7 +137,7 @@ def test_frames_worked_out_ahead_are_a_plain_loops_bit_for_bit(finale):
     for t in times:   # copied at once: a frame must not change as later ones are made
         frame = plain.frame(t)
         expected.append((frame, {f: getattr(frame.horde, f).copy() for f in fields}))
-    got = list(frames_ahead(Director(finale), times))
+    got = list(frames_ahead(Director(finale).frame, times))
     assert [t for t, _ in got] == times
     for (want, arrays), (_, frame) in zip(expected, got):
         for field in fields:
@@ -155,7 +155,7 @@ def test_an_error_working_out_a_frame_is_raised_for_that_frame(finale):
                 raise ValueError(f"no frame at {t}")
             return t
 
-    frames = frames_ahead(Failing(), [0.0, 1.0, 2.0, 3.0])
+    frames = frames_ahead(Failing().frame, [0.0, 1.0, 2.0, 3.0])
     assert next(frames) == (0.0, 0.0) and next(frames) == (1.0, 1.0)
     with pytest.raises(ValueError, match="no frame at 2.0"):
         next(frames)

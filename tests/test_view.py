@@ -391,3 +391,25 @@ def test_shadow_map_is_kept_while_nothing_that_casts_moves(scene):
     finally:
         buf.set_active(True)
         stage.set_time_of_day("day")
+
+
+@pytest.mark.parametrize("pose", [((0, -48, 3), (0, -27, 1), 40, 0.0),
+                                  ((30, -60, 25), (0, 40, 5), 45, -12.0),
+                                  ((-5, 10, 80), (0, 12, 0), 60, 30.0)])
+def test_a_plan_made_off_the_main_thread_sees_what_the_camera_sees(scene, pose):
+    """`camera_view` works out in numpy the camera `Stage.set_camera` places, so a horde
+    planned for it on the worker thread is the one planned from the camera itself."""
+    from sandbox.view.stage import camera_view
+
+    base, stage, horde, grab = scene
+    pos, look, fov, roll = pose
+    stage.set_camera(pos, look, fov, roll)
+    view = camera_view(pos, look, fov, roll, (W, H))
+    here = horde.view()
+    assert np.allclose(view[0], here[0], atol=1e-4) and np.allclose(view[1:], here[1:])
+    args = _crowd(60)
+    ahead, now = horde.plan(*args, view=view), horde.plan(*args)
+    assert ahead.seen_from(here) and ahead.count == now.count == 60
+    for (rows_a, whole_a), (rows_b, whole_b) in zip(ahead.levels, now.levels):
+        assert whole_a == whole_b and np.array_equal(rows_a, rows_b)
+    assert not ahead.seen_from(camera_view(pos, look, fov + 5, roll, (W, H)))

@@ -1,5 +1,5 @@
-"""Frames worked out one ahead: the director computes the next frame on a worker thread
-while the current one draws.
+"""Frames worked out one ahead: the director computes the next frame (and the horde is
+sorted for its camera) on a worker thread while the current one draws.
 
 The crowd's numba kernels run without the GIL and Panda3D lets go of it while it
 renders, so a frame's crowd step overlaps the draw of the frame before instead of adding
@@ -14,9 +14,10 @@ from concurrent.futures import Future
 from typing import Iterator
 
 
-def frames_ahead(director, times: list[float]) -> Iterator[tuple[float, object]]:
-    """(t, director.frame(t)) for each of `times`, in order; while the caller handles one
-    frame, the next is worked out on a worker thread.
+def frames_ahead(make, times: list[float]) -> Iterator[tuple[float, object]]:
+    """(t, make(t)) for each of `times`, in order; while the caller handles one frame,
+    the next is worked out on a worker thread (`make`: `Director.frame`, or
+    `ScenePlayer.prepare`, which also sorts the horde for the camera).
 
     Only one job runs at a time and each starts after the one before it has finished, so
     the director sees the same calls in the same order as a plain loop and the frames are
@@ -24,19 +25,19 @@ def frames_ahead(director, times: list[float]) -> Iterator[tuple[float, object]]
     daemon threads: a loop left early (Ctrl-C, an error) abandons the frame in flight and
     does not wait for it, so a long catch-up of the crowd cannot hold up the exit.
     """
-    pending = _start(director, times[0]) if times else None
+    pending = _start(make, times[0]) if times else None
     for i, t in enumerate(times):
         frame = pending.result()
-        pending = _start(director, times[i + 1]) if i + 1 < len(times) else None
+        pending = _start(make, times[i + 1]) if i + 1 < len(times) else None
         yield t, frame
 
 
-def _start(director, t: float) -> Future:
+def _start(make, t: float) -> Future:
     future: Future = Future()
 
     def work():
         try:
-            future.set_result(director.frame(t))
+            future.set_result(make(t))
         except BaseException as error:  # handed to the caller with its frame
             future.set_exception(error)
 

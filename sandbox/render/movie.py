@@ -65,9 +65,20 @@ class ScenePlayer:
         self.grabber = FrameGrabber(self.base)
         self.size = size
 
-    def show(self, frame: Frame) -> None:
+    def prepare(self, t: float):
+        """Scene time `t`'s frame and its horde sorted for the frame's camera (`Horde.plan`):
+        numpy alone, so `frames_ahead` runs it on its worker thread."""
+        from sandbox.view.stage import camera_view
+        frame = self.director.frame(t)
+        cam, h = frame.spec.camera, frame.horde
+        view = camera_view(cam.pos, cam.look_at, cam.fov, cam.roll, self.size)
+        return frame, self.horde.plan(h.positions, h.z, h.headings, h.phase, state=h.state,
+                                      kind=h.kind, view=view)
+
+    def show(self, frame: Frame, plan=None) -> None:
         """Put everything of `frame` on the stage: camera first (the horde's levels of
-        detail and the effects' billboards depend on it), then the story's state."""
+        detail and the effects' billboards depend on it), then the story's state. `plan`:
+        the horde as `prepare` sorted it (None, or made for another camera: sorted here)."""
         t, cam, state = frame.spec.t, frame.spec.camera, frame.spec.state
         if state.time_of_day != self.stage.time_of_day:
             self.stage.set_time_of_day(state.time_of_day)
@@ -76,7 +87,10 @@ class ScenePlayer:
         self.stage.set_time(t)
         self.post.set_time(t)
         h = frame.horde
-        self.horde.update(h.positions, h.z, h.headings, h.phase, state=h.state, kind=h.kind)
+        if plan is None or not plan.seen_from(self.horde.view()):
+            plan = self.horde.plan(h.positions, h.z, h.headings, h.phase, state=h.state,
+                                   kind=h.kind)
+        self.horde.upload(plan)
         self.actors.update(state.actors, t)
         self.stage.update_shadow_map(moving_casters=bool(state.actors))
         self.effects.update(state, t, cam.pos)
@@ -146,10 +160,11 @@ def _progress(label: str, total: int, console: Console):
 
 def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
     """Yield each frame of `times` as (index, t, rgb), under a progress bar; each frame's
-    crowd is worked out while the frame before it draws (`frames_ahead`)."""
+    crowd is worked out, and its horde sorted, while the frame before it draws
+    (`frames_ahead`)."""
     with _progress(label, len(times), console) as done:
-        for i, (t, frame) in enumerate(frames_ahead(player.director, times)):
-            player.show(frame)
+        for i, (t, (frame, plan)) in enumerate(frames_ahead(player.prepare, times)):
+            player.show(frame, plan)
             yield i, t, player.grabber.grab()
             done()
 
@@ -259,13 +274,13 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
         for t in times:
             before = max(0.0, t - dt)
             director.horde_at(max(0.0, before - dt))
-            ahead = frames_ahead(director, [before, t])
-            player.show(next(ahead)[1])
+            ahead = frames_ahead(player.prepare, [before, t])
+            player.show(*next(ahead)[1])
             video.write(grab())
             t0 = clock()
-            frame = next(ahead)[1]
+            frame, plan = next(ahead)[1]
             t1 = clock()
-            player.show(frame)
+            player.show(frame, plan)
             t2 = clock()
             rgb = grab()
             t3 = clock()

@@ -33,6 +33,7 @@ The camera is read when `update` is called: place it (`Stage.set_camera`) first.
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 
 import numpy as np
 from panda3d.core import NodePath, OmniBoundingVolume
@@ -232,6 +233,24 @@ def in_view(positions, z, cam_mat, hfov_deg: float, vfov_deg: float,
     return in_view_cone(centres, cam_mat, hfov_deg, vfov_deg, margin)
 
 
+@dataclass(frozen=True)
+class HordePlan:
+    """One frame of the horde as `Horde.plan` sorts it: the camera view it was made for,
+    the agent count and, per level, the packed instance rows (k, 12) float32 (three
+    texels each) and how many of them, from the first, are drawn whole."""
+
+    view: tuple | None
+    count: int
+    levels: tuple
+
+    def seen_from(self, view) -> bool:
+        """Whether `view` (as `Horde.view` gives it) is the one this plan was made for."""
+        if view is None or self.view is None:
+            return view is None and self.view is None
+        return (np.allclose(view[0], self.view[0], atol=1e-3)
+                and np.allclose(view[1:], self.view[1:], rtol=1e-4))
+
+
 class Horde:
     """Instanced zombies under `parent` (a Stage, whose root is used, or a NodePath).
 
@@ -336,7 +355,14 @@ class Horde:
 
     def update(self, positions, z, headings, phase, tint=None, state=None,
                kind=None) -> None:
-        """Write this frame's agents (after the camera is placed for the frame).
+        """Write this frame's agents (after the camera is placed for the frame): `plan`
+        from the camera as it is, then `upload`. The arguments are `plan`'s."""
+        self.upload(self.plan(positions, z, headings, phase, tint, state, kind))
+
+    def plan(self, positions, z, headings, phase, tint=None, state=None, kind=None,
+             view=None) -> HordePlan:
+        """This frame's agents sorted into the levels' draws and packed as their buffers
+        want them, in numpy alone (a worker thread may run it: `ScenePlayer.prepare`).
 
         positions (n, 2) float32 metres; z (n,) float32 ground height, metres; headings
         (n,) radians CCW from +X; phase (n,) gait phase, radians (advances with distance
@@ -344,8 +370,10 @@ class Horde:
         variants (None: a hash of the index), an integer part >= 1 marks the agent (drawn
         reddish, for debugging/hero highlighting); state (n,) uint8 indices into
         `sandbox.crowd.STATES` (None: all "chase", the sprint); kind (n,) uint8 indices
-        into `KINDS` (None: all "regular").
+        into `KINDS` (None: all "regular"); view: the camera it is seen from, as `view`
+        gives it (None: the camera as it is now).
         """
+        view = self.view() if view is None else view
         pos = np.asarray(positions, np.float32).reshape(-1, 2)
         n = len(pos)
         rows = np.zeros((n, 4 * TEXELS), np.float32)
@@ -361,25 +389,29 @@ class Horde:
         rows[:, 8] = CHASE if state is None else np.asarray(state, np.uint8)
         if kind is not None:
             rows[:, 9] = np.asarray(kind, np.uint8)
-        self.count = n
-        buckets = self.select(rows[:, :2], rows[:, 2])
-        counts = []
-        for level, (idx, fade, side) in enumerate(buckets):
-            k = len(idx)
-            whole = k
+        levels = []
+        for level, (idx, fade, side) in enumerate(self.select(rows[:, :2], rows[:, 2], view)):
+            whole = len(idx)
             if level != CARD:  # whole figures first, those fading after (each near first)
                 fading = fade < 1.0
                 order = np.argsort(fading, kind="stable")
                 idx, fade, side = idx[order], fade[order], side[order]
-                whole = k - int(np.count_nonzero(fading))
+                whole -= int(np.count_nonzero(fading))
+            packed = rows[idx]
+            packed[:, 6] = fade
+            packed[:, 7] = side
+            levels.append((packed, whole))
+        return HordePlan(view, n, tuple(levels))
+
+    def upload(self, plan: HordePlan) -> None:
+        """Put `plan`'s instances into the levels' buffers and draws."""
+        for level, (packed, whole) in enumerate(plan.levels):
+            k = len(packed)
             if k > self.capacities[level]:
                 self._alloc(level, max(k, int(self.capacities[level] * 1.5)))
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
-                buf = buf.reshape(-1, 4 * TEXELS)
-                buf[:k] = rows[idx]
-                buf[:k, 6] = fade
-                buf[:k, 7] = side
+                buf.reshape(-1, 4 * TEXELS)[:k] = packed
             for part, (first, m) in zip(self.parts[level], ((0, whole), (whole, k - whole))):
                 part.set_instance_count(max(m, 1))
                 part.set_shader_input("u_first", float(first))
@@ -387,15 +419,15 @@ class Horde:
                     part.show()
                 else:
                     part.hide()
-            counts.append(k)
-        self.counts = tuple(counts)
+        self.count = plan.count
+        self.counts = tuple(len(packed) for packed, _ in plan.levels)
 
-    def select(self, positions, z):
+    def select(self, positions, z, view=None):
         """The (indices, fade, side) buckets (FULL, MID, CARD) for agents at `positions`
-        (n, 2) / `z` (n,) seen from the current camera: culled, then `select_levels`;
-        each bucket ordered nearest first."""
+        (n, 2) / `z` (n,) seen from `view` (as `view` gives it; None: the camera as it is
+        now): culled, then `select_levels`; each bucket ordered nearest first."""
         n = len(positions)
-        v = self.view()
+        v = self.view() if view is None else view
         if v is None:
             none = (np.zeros(0, np.intp), np.zeros(0, np.float32), np.zeros(0, np.float32))
             return [(np.arange(n), np.ones(n, np.float32), np.zeros(n, np.float32)), none, none]

@@ -79,6 +79,33 @@ def in_view_cone(points, cam_mat, hfov_deg: float, vfov_deg: float, margin=0.0):
     return (depth > -margin) & (np.abs(x) <= depth * th + mh) & (np.abs(y) <= depth * tv + mv)
 
 
+def horizontal_fov(vfov_deg: float, size) -> float:
+    """Horizontal field of view (degrees) of a vertical one on a window of `size` (w, h)."""
+    v = np.radians(float(vfov_deg))
+    return float(np.degrees(2.0 * np.arctan(np.tan(v / 2.0) * size[0] / max(size[1], 1))))
+
+
+def camera_view(pos, look_at, fov_deg: float, roll_deg: float, size):
+    """(world matrix 4x4, hfov, vfov degrees, focal length in pixels) of the camera that
+    `Stage.set_camera(pos, look_at, fov_deg, roll_deg)` places on a window of `size`
+    (w, h), in numpy alone, so a worker thread can work out what the camera will see
+    (the matrix as Panda3D's look_at and roll make it: rows right, forward, up, position;
+    a test holds it to Panda3D's)."""
+    pos = np.asarray(pos, np.float64)
+    fwd = np.asarray(look_at, np.float64) - pos
+    fwd /= max(np.linalg.norm(fwd), 1e-12)
+    right = np.cross(fwd, [0.0, 0.0, 1.0])
+    norm = np.linalg.norm(right)
+    right = right / norm if norm > 1e-9 else np.array([1.0, 0.0, 0.0])
+    up = np.cross(right, fwd)
+    r = np.radians(float(roll_deg))
+    right, up = right * np.cos(r) - up * np.sin(r), up * np.cos(r) + right * np.sin(r)
+    mat = np.eye(4)
+    mat[0, :3], mat[1, :3], mat[2, :3], mat[3, :3] = right, fwd, up, pos
+    focal = 0.5 * size[1] / np.tan(np.radians(float(fov_deg)) / 2)
+    return mat, horizontal_fov(fov_deg, size), float(fov_deg), float(focal)
+
+
 def instance_buffer(n_texels: int, name: str) -> Texture:
     """An rgba32f buffer texture of `n_texels` texels, RAM image zeroed."""
     tex = Texture(name)
@@ -386,10 +413,8 @@ class Stage:
         cam.look_at(Point3(*map(float, look_at)), Vec3(0, 0, 1))
         cam.set_r(cam, float(roll_deg))
         lens = self.base.cam.node().get_lens()
-        w, h = self.base.win.get_x_size(), self.base.win.get_y_size()
-        v = np.radians(float(fov_deg))
-        hfov = np.degrees(2.0 * np.arctan(np.tan(v / 2.0) * w / max(h, 1)))
-        lens.set_fov(float(hfov), float(fov_deg))
+        size = self.base.win.get_x_size(), self.base.win.get_y_size()
+        lens.set_fov(horizontal_fov(fov_deg, size), float(fov_deg))
         self.update_sky()
         self._place_trees()
 
