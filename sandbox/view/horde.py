@@ -15,7 +15,7 @@ so that only the nearest `FULL_BUDGET` agents get the full figure and the next
 triangle count stays bounded however many agents crowd the view.
 
 Per-instance data live in one rgba32f buffer texture per level, written from numpy every
-`update`, three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
+`upload` (from a `plan`), three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
 fade side) and (behaviour state, kind, 0, 0). The two figure levels draw their buffer in
 two parts (`PARTS`): the figures drawn whole, then those in a fade band, so only the
 second part's shader can discard. Every level animates the state the same
@@ -27,7 +27,8 @@ set on the stage's root). The nodes have omni bounding volumes (never culled by 
 the vertices), sit in the fixed bin (deterministic draw order) and are hidden from the
 sun's shadow camera (`SHADOW_MASK`): the crowd receives shadows but casts none.
 
-The camera is read when `update` is called: place it (`Stage.set_camera`) first.
+`update` (plan, then upload) reads the camera: place it (`Stage.set_camera`) first, or
+hand `plan` the view the camera will have (`stage.camera_view`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from panda3d.core import NodePath, OmniBoundingVolume
 from sandbox.crowd import STATES
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
-from sandbox.view.stage import SHADOW_MASK, in_view_cone, instance_buffer
+from sandbox.view.stage import SHADOW_MASK, focal_length, in_view_cone, instance_buffer
 
 FULL, MID, CARD = range(3)
 LEVEL_NAMES = ("full", "mid", "card")
@@ -254,7 +255,7 @@ class HordePlan:
 class Horde:
     """Instanced zombies under `parent` (a Stage, whose root is used, or a NodePath).
 
-    capacity: initial number of instances each level's buffer holds; `update` grows a
+    capacity: initial number of instances each level's buffer holds; `upload` grows a
     level's buffer when it draws more.
     camera: the camera NodePath the levels of detail and culling are computed for; None
     uses the stage's (`stage.base.cam`) or the ShowBase's. Without any camera every agent
@@ -350,8 +351,7 @@ class Horde:
         lens = self.camera.node().get_lens()
         hfov, vfov = lens.get_fov()
         mat = np.array(self.camera.get_mat(self.base.render), np.float64).reshape(4, 4)
-        focal = 0.5 * self.base.win.get_y_size() / np.tan(np.radians(vfov) / 2)
-        return mat, float(hfov), float(vfov), float(focal)
+        return mat, float(hfov), float(vfov), focal_length(vfov, self.base.win.get_y_size())
 
     def update(self, positions, z, headings, phase, tint=None, state=None,
                kind=None) -> None:

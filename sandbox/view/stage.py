@@ -85,6 +85,11 @@ def horizontal_fov(vfov_deg: float, size) -> float:
     return float(np.degrees(2.0 * np.arctan(np.tan(v / 2.0) * size[0] / max(size[1], 1))))
 
 
+def focal_length(vfov_deg: float, height: int) -> float:
+    """Focal length in pixels of a vertical field of view on a window `height` pixels tall."""
+    return float(0.5 * height / np.tan(np.radians(float(vfov_deg)) / 2))
+
+
 def camera_view(pos, look_at, fov_deg: float, roll_deg: float, size):
     """(world matrix 4x4, hfov, vfov degrees, focal length in pixels) of the camera that
     `Stage.set_camera(pos, look_at, fov_deg, roll_deg)` places on a window of `size`
@@ -102,8 +107,7 @@ def camera_view(pos, look_at, fov_deg: float, roll_deg: float, size):
     right, up = right * np.cos(r) - up * np.sin(r), up * np.cos(r) + right * np.sin(r)
     mat = np.eye(4)
     mat[0, :3], mat[1, :3], mat[2, :3], mat[3, :3] = right, fwd, up, pos
-    focal = 0.5 * size[1] / np.tan(np.radians(float(fov_deg)) / 2)
-    return mat, horizontal_fov(fov_deg, size), float(fov_deg), float(focal)
+    return mat, horizontal_fov(fov_deg, size), float(fov_deg), focal_length(fov_deg, size[1])
 
 
 def instance_buffer(n_texels: int, name: str) -> Texture:
