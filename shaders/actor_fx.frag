@@ -7,19 +7,14 @@
 
 uniform float u_emissive;   // 0 = lit only; > 0: albedo * u_emissive added (linear)
 
-in vec3 v_albedo;
-in float v_alpha;
-in vec2 v_direct;
-in vec3 v_ambient_front;
-in vec3 v_ambient_back;
+flat in vec4 v_albedo;      // linear albedo, coverage
+flat in vec4 v_light;       // ambient, sun's direct factor: the side seen
 in vec3 v_view_pos;
 
 out vec4 o_color;
 
 void main() {
-    bool front = gl_FrontFacing;
-    vec3 light = (front ? v_ambient_front : v_ambient_back)
-               + u_sun_color * (front ? v_direct.x : v_direct.y);
-    vec3 c = apply_fog(v_albedo * (light + u_emissive), length(v_view_pos));
-    o_color = vec4(tonemap(c), v_alpha);
+    vec3 light = v_light.rgb + u_sun_color * v_light.a;
+    vec3 c = apply_fog(v_albedo.rgb * (light + u_emissive), length(v_view_pos));
+    o_color = vec4(tonemap(c), v_albedo.a);
 }

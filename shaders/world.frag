@@ -1,14 +1,20 @@
 #version 330
 // Half-Lambert sun + hemisphere ambient + PCF sun shadow + exponential fog + filmic exposure,
-// plus up to FX_MAX_LIGHTS unshadowed point lights (explosion flashes, fires) and the
+// plus up to FX_LIGHTS unshadowed point lights (explosion flashes, fires) and the
 // burnt material state (scorch, soot streaks above windows, broken glass). The terms
-// that are constant over a face come from world.vert, per side.
-// Variants (sandbox/view/stage.py picks them per frame, so a frame pays only for what it
-// shows): BURNT for the burnable parts of a burnt school, FX_LIGHTS = how many point
-// lights to add, NO_SUN_SHADOW where the stage renders no shadow map (draft).
+// that are constant over a face come from world.vert, for the side seen.
+// Variants (sandbox/view/stage.py picks them per part and per frame, so a frame pays only
+// for what it shows): BURNT for the burnable parts of a burnt school, FX_LIGHTS = how
+// many point lights to add, NO_SUN_SHADOW where the stage renders no shadow map (draft),
+// GLASS for the translucent part (with BURNT: panes break), SMOOTH for the terrain.
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
+#ifdef SMOOTH
+#define FACE
+#else
+#define FACE flat
+#endif
 
 #ifndef NO_SUN_SHADOW
 // the sun (declared alike in both stages, as GLSL requires)
@@ -18,23 +24,20 @@ uniform struct p3d_LightSourceParameters {
 } p3d_LightSource[1];
 uniform float u_shadow_texel;   // 1 / shadow map size
 #endif
-uniform float u_emissive_windows; // 0..1: lit windows at night (vertex alpha < 1 marks glass)
 
-in vec3 v_albedo;
-in float v_alpha;
-in vec2 v_direct;
-in vec3 v_ambient_front;
-in vec3 v_ambient_back;
+FACE in vec4 v_albedo;
+FACE in vec4 v_light;
 in vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
-in vec3 v_shadow_front;
-in vec3 v_shadow_back;
+in vec3 v_shadow;
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
-in vec3 v_world_normal;
+FACE in vec3 v_world_normal;
 in vec3 v_world_pos;
 #endif
+#ifdef GLASS
 in vec3 v_model_pos;
+#endif
 
 out vec4 o_color;
 
@@ -53,37 +56,32 @@ float sun_shadow(vec3 sc) {
 #endif
 
 void main() {
-    bool front = gl_FrontFacing;
-    float direct = front ? v_direct.x : v_direct.y;
-    vec3 albedo = v_albedo;
-    bool glass = v_alpha < 0.98;
+    vec3 albedo = v_albedo.rgb;
+    float direct = v_light.a;
+#ifdef GLASS
     float broken = 0.0;
-#if defined(BURNT) || FX_LIGHTS > 0
-    vec3 n = front ? v_world_normal : -v_world_normal;
 #endif
 #ifdef BURNT
-    broken = glass ? fx_broken_window(v_model_pos) : 0.0;
-    albedo = fx_burn(albedo, v_world_pos, n, glass);
+#ifdef GLASS
+    broken = fx_broken_window(v_model_pos);
+    albedo = fx_burn(albedo, v_world_pos, v_world_normal, true);
+#else
+    albedo = fx_burn(albedo, v_world_pos, v_world_normal, false);
+#endif
 #endif
 #ifdef NO_SUN_SHADOW
     float shadow = 1.0;
 #else
-    float shadow = direct > 0.0 ? sun_shadow(front ? v_shadow_front : v_shadow_back) : 0.0;
+    float shadow = direct > 0.0 ? sun_shadow(v_shadow) : 0.0;
 #endif
-    vec3 light = (front ? v_ambient_front : v_ambient_back) + u_sun_color * direct * shadow;
+    vec3 light = v_light.rgb + u_sun_color * direct * shadow;
 #if FX_LIGHTS > 0
-    light += fx_point_lights(v_world_pos, n);
+    light += fx_point_lights(v_world_pos, v_world_normal);
 #endif
     vec3 c = albedo * light;
-    // glass (vertex alpha < 0.98) glows warmly at night when u_emissive_windows > 0;
-    // a hash of the window's position in the model lights only some of them
-    if (glass && u_emissive_windows > 0.0 && broken < 0.5) {
-        vec3 cell = floor(v_model_pos / vec3(4.0, 4.0, 3.6));
-        float lit = step(0.72, fract(sin(dot(cell, vec3(12.99, 78.23, 37.71))) * 43758.55));
-        c += vec3(1.0, 0.72, 0.38) * u_emissive_windows * (0.05 + 0.6 * lit);
-    }
-    // a broken pane shows the dark, burnt-out room behind it
-    c = mix(c, albedo * 0.02, broken);
+#ifdef GLASS
+    c = mix(c, albedo * 0.02, broken);  // a broken pane shows the dark, burnt-out room
+#endif
     c = apply_fog(c, length(v_view_pos));
     o_color = vec4(tonemap(c), 1.0);
 }

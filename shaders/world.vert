@@ -3,15 +3,25 @@
 // drawn once per row of u_instances: texel 2i = (x, y, z, scale), texel 2i+1 = (heading, 0, 0, 0).
 // The meshes are flat-shaded (each face has its own vertices, vertex normal = face
 // normal), so whatever depends only on the face and the vertex's colour is the same at
-// every pixel of the face and is computed here, once per vertex, for both sides (the
-// fragment shader picks by gl_FrontFacing): linear albedo, ambient, the sun's direct
-// term and the sun shadow map coordinate (the sun's lens is orthographic, so it is affine
-// in position and interpolates exactly). On a software rasteriser this moves most of the
-// lighting off the per-pixel budget. Fog stays per pixel: faces of the city and terrain
-// run for hundreds of metres, over which it is far from linear.
+// every pixel of the face: linear albedo, ambient and the sun's direct term are worked
+// out here and handed on `flat` (no interpolation to set up per triangle), for the side
+// of the face that looks at the eye (the side a plane shows is the same at all its
+// points, so one vertex decides it). SMOOTH (the terrain: shared vertices, smooth
+// normals, seen from above, culled) interpolates them and takes the front side. The sun
+// shadow map coordinate varies over the face (the sun's lens is orthographic, so it is
+// affine in position and interpolates exactly). On a software rasteriser every
+// interpolated output costs set-up work per triangle and per pixel, so there are few.
+// Fog stays per pixel: faces of the city and terrain run for hundreds of metres, over
+// which it is far from linear. GLASS (panes, with BURNT) also hands on the model
+// position for the pattern of broken panes.
 #include "common.glsl"
 #ifndef FX_LIGHTS
 #define FX_LIGHTS 0
+#endif
+#ifdef SMOOTH
+#define FACE
+#else
+#define FACE flat
 #endif
 
 uniform mat4 p3d_ModelViewProjectionMatrix;
@@ -37,29 +47,18 @@ uniform samplerBuffer u_instances;
 uniform float u_time;
 #endif
 
-out vec3 v_albedo;         // linear
-out float v_alpha;         // vertex alpha: < 0.98 marks window glass (world), coverage (actors)
-out vec2 v_direct;         // the sun's direct factor on the front / back side, 0..1
-out vec3 v_ambient_front;  // hemisphere ambient on the front side
-out vec3 v_ambient_back;
+FACE out vec4 v_albedo;    // linear albedo; vertex alpha (< 0.98: window glass; actors: coverage)
+FACE out vec4 v_light;     // hemisphere ambient (rgb) and the sun's direct factor 0..1 (a)
 out vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
-out vec3 v_shadow_front;   // shadow map coordinate (x, y, depth) of each side
-out vec3 v_shadow_back;
+out vec3 v_shadow;         // shadow map coordinate (x, y, depth)
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
-out vec3 v_world_normal;
+FACE out vec3 v_world_normal;  // of the side seen
 out vec3 v_world_pos;
 #endif
+#ifdef GLASS
 out vec3 v_model_pos;
-
-#ifndef NO_SUN_SHADOW
-vec3 shadow_coord(vec3 view_pos, vec3 view_normal, float direct) {
-    // normal offset against acne, larger at grazing angles
-    vec3 p = view_pos + view_normal * (0.06 + 0.18 * (1.0 - direct));
-    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(p, 1.0);
-    return sc.xyz / sc.w;
-}
 #endif
 
 void main() {
@@ -90,21 +89,28 @@ void main() {
 #endif
     nworld = normalize(nworld);
     view_normal = normalize(view_normal);
-    v_albedo = srgb_to_linear(p3d_Color.rgb);
-    v_alpha = p3d_Color.a;
-    float ndl = dot(nworld, u_sun_dir);
-    float above = smoothstep(-0.02, 0.05, u_sun_dir.z);  // sun below the horizon: no direct light
-    v_direct = vec2(clamp(ndl, 0.0, 1.0), clamp(-ndl, 0.0, 1.0)) * above;
-    v_ambient_front = hemisphere(nworld);
-    v_ambient_back = hemisphere(-nworld);
+#ifndef SMOOTH
+    if (dot(view_normal, view_pos) > 0.0) {  // the eye is behind the face's plane
+        nworld = -nworld;
+        view_normal = -view_normal;
+    }
+#endif
+    float ndl = clamp(dot(nworld, u_sun_dir), 0.0, 1.0);
+    float direct = ndl * smoothstep(-0.02, 0.05, u_sun_dir.z);  // sun below the horizon: none
+    v_albedo = vec4(srgb_to_linear(p3d_Color.rgb), p3d_Color.a);
+    v_light = vec4(hemisphere(nworld), direct);
     v_view_pos = view_pos;
 #ifndef NO_SUN_SHADOW
-    v_shadow_front = shadow_coord(view_pos, view_normal, clamp(ndl, 0.0, 1.0));
-    v_shadow_back = shadow_coord(view_pos, -view_normal, clamp(-ndl, 0.0, 1.0));
+    // normal offset against acne, larger at grazing angles
+    vec4 sc = p3d_LightSource[0].shadowViewMatrix
+            * vec4(view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl)), 1.0);
+    v_shadow = sc.xyz / sc.w;
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
     v_world_normal = nworld;
     v_world_pos = world.xyz;
 #endif
+#ifdef GLASS
     v_model_pos = p3d_Vertex.xyz;
+#endif
 }

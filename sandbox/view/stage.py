@@ -30,13 +30,13 @@ from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
 MAIN_MASK = BitMask32.bit(0)
 SHADOW_MASK = BitMask32.bit(1)
 SHADOW_SIZE = 2048
-GLOWING_PARTS = ("school", "gym", "city")  # parts whose glass (alpha < 0.98) glows at night
 SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
 MAX_POINT_LIGHTS = 8  # shaders/fx_world.glsl FX_MAX_LIGHTS must agree
 LIGHT_BUCKETS = (0, 1, 2, 4, MAX_POINT_LIGHTS)  # point-light counts the world shader is built for
 TREE_CENTRE = 4.5     # metres x scale above a tree's foot: the centre view culling uses
 TREE_RADIUS = 5.0     # metres x scale: a sphere around that centre holding the whole tree
 BURNABLE_PARTS = ("school", "gym", "glass")  # parts the burnt material state applies to
+SURFACES = {"terrain": "SMOOTH", "glass": "GLASS"}  # parts built with a world shader variant
 HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at full haze
 HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
 HAZE_SUN = 0.35       # the sun's remaining fraction through full haze
@@ -159,7 +159,6 @@ class Stage:
         self.root.set_shader(self.world_shader)
         self.root.set_shader_input("u_time", 0.0)
         self.root.set_shader_input("u_shadow_texel", 1.0 / SHADOW_SIZE)
-        self.root.set_shader_input("u_emissive_windows", 0.0)
         self.root.set_shader_input("u_burnt", 0.0)
         self.haze = 0.0
         self.trees = self.tree_casters = None
@@ -230,6 +229,7 @@ class Stage:
 
         self.time_of_day = None
         self.set_time_of_day(time_of_day)
+        self._apply_variants()
         self._place_trees()
         base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
         # The sun's shadow buffer is created during the first frame and renders from the
@@ -246,11 +246,6 @@ class Stage:
         self.time_of_day = name
         lighting.apply(self.root, tod)
         self._apply_haze()
-        glow = 1.0 if tod.sun_intensity < 1.0 else 0.0
-        for pname, pnode in self.parts.items():
-            # only buildings' glass lights up at night (fences etc. may be translucent too)
-            lit = any(pname.startswith(k) for k in GLOWING_PARTS)
-            pnode.set_shader_input("u_emissive_windows", glow if lit else 0.0)
         d = tod.sun_dir.astype(np.float64)
         self.sun.set_color((1, 1, 1, 1))
         self.sun_np.set_pos(*(self.shadow_center + d * 500.0))
@@ -300,19 +295,23 @@ class Stage:
         if hasattr(self, "parts"):  # not while __init__ sets the first (empty) lights
             self._apply_variants()
 
-    def variant(self, lights: int, burnt: bool, instanced: bool = False):
+    def variant(self, lights: int, burnt: bool, instanced: bool = False,
+                surface: str | None = None):
         """The world shader built for `lights` point lights (a LIGHT_BUCKETS entry), with
-        or without the burnt material, for parts or (instanced) trees; built once."""
-        key = (lights, burnt, instanced)
+        or without the burnt material, for parts or (instanced) trees; `surface` a SURFACES
+        value (smooth terrain, glass panes) or None for flat faces; built once."""
+        key = (lights, burnt, instanced, surface)
         if key not in self._variants:
             defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced,
                        "NO_SUN_SHADOW": not self.sun_shadows}
+            if surface:
+                defines[surface] = True
             self._variants[key] = shaders.load("world.vert", "world.frag", defines)
         return self._variants[key]
 
     def _apply_variants(self) -> None:
-        """Point the world, the burnable parts and the trees at the cheapest shader
-        variant for this frame's lights and burn (only where it changed)."""
+        """Point the world, each part and the trees at the cheapest shader variant for
+        this frame's lights and burn (only where it changed)."""
         burnt = self.burnt > 0.0
         if self._applied == (self.light_bucket, burnt):
             return
@@ -320,9 +319,11 @@ class Stage:
         self.world_shader = self.variant(self.light_bucket, False)
         self.root.set_shader(self.world_shader)
         for pname, pnode in self.parts.items():
-            if pname in BURNABLE_PARTS and burnt:
-                pnode.set_shader(self.variant(self.light_bucket, True))
-            elif pname in BURNABLE_PARTS:
+            burns = burnt and pname in BURNABLE_PARTS
+            if burns or pname in SURFACES:
+                pnode.set_shader(self.variant(self.light_bucket, burns,
+                                              surface=SURFACES.get(pname)))
+            else:
                 pnode.clear_shader()
         if self.trees is not None:
             self.tree_shader = self.variant(self.light_bucket, False, instanced=True)
