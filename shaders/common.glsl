@@ -1,9 +1,10 @@
 // Shared lighting for world, horde and sky: hemisphere ambient, sun (or moon), fog,
 // exposure + filmic curve + gamma. All colours linear; inputs from lighting.py.
-// u_hdr_output (set on the whole scene graph: 0 by open_base, 1 while a post chain in
-// sandbox/view/post.py captures the camera) makes tonemap() return linear HDR colour,
-// exposure applied, for the float target; the chain then blooms, tone maps and grades.
-// A uniform rather than a #define so one process can draw both ways (one ShowBase).
+// Built with HDR_OUTPUT (a stage drawn through the post chain of sandbox/view/post.py),
+// tonemap() returns linear HDR colour, exposure applied, for the float target, and the
+// chain blooms, tone maps and grades; without it, it tone maps here. A #define, not a
+// uniform: llvmpipe runs both sides of a branch, so a uniform switch paid for the curve
+// and its three pow() on every fragment of every shader.
 uniform vec3 u_sun_dir;        // world space, unit, toward the sun/moon
 uniform vec3 u_sun_color;      // linear, intensity folded in
 uniform vec3 u_sky_ambient;    // linear, light from above
@@ -11,7 +12,6 @@ uniform vec3 u_ground_ambient; // linear, light bounced from below
 uniform vec3 u_fog_color;      // linear
 uniform float u_fog_density;   // per metre
 uniform float u_exposure;
-uniform float u_hdr_output;    // 1: write linear HDR for the post chain, 0: tone map here
 
 vec3 srgb_to_linear(vec3 c) { return pow(c, vec3(2.2)); }
 
@@ -32,6 +32,9 @@ vec3 filmic(vec3 c) {
 
 vec3 tonemap(vec3 c) {
     c *= u_exposure;
-    if (u_hdr_output > 0.5) return c;  // uniform branch: the post chain tone maps
+#ifdef HDR_OUTPUT
+    return c;
+#else
     return pow(filmic(c), vec3(1.0 / 2.2));
+#endif
 }

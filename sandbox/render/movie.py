@@ -56,7 +56,7 @@ class ScenePlayer:
 
         self.base = open_base(size=size, headless=True)
         self.stage = Stage(self.base, world.load_parts(), world.tree_instances(), scene.time_of_day,
-                           sun_shadows=quality != "draft")
+                           sun_shadows=quality != "draft", hdr_output=True)
         self.horde = Horde(self.stage)   # each level's buffer grows to what it draws
         self.effects = Effects(self.stage, seed=scene.seed)
         self.actors = Actors(self.stage)

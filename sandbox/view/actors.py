@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 from panda3d.core import LMatrix4f, NodePath, TransparencyAttrib
 
-from sandbox.view import figures, shaders, vehicles
+from sandbox.view import figures, vehicles
 from sandbox.view.geom import geom_node, make_geom
 from sandbox.view.meshkit import Mesh
 from sandbox.view.stage import SHADOW_MASK
@@ -135,7 +135,7 @@ class Actors:
         self.cast = figures.load_cast(cast_path)
         self.root = stage.root.attach_new_node("actors")
         self.root.set_tag("shadow", "world")
-        self.fx_shader = shaders.load("world.vert", "actor_fx.frag", {"NO_SUN_SHADOW": True})
+        self.fx_shader = stage.load_shader("world.vert", "actor_fx.frag", {"NO_SUN_SHADOW": True})
         self.shaders = [self.fx_shader]
         self._nodes: dict[str, tuple[str, _Figure | _Machine]] = {}
 

@@ -70,9 +70,6 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
                            "(no OpenGL? headless needs Mesa's EGL: libegl1/libgl1-mesa-dri)")
     base.disableMouse()
     base.setBackgroundColor(0, 0, 0, 1)
-    # common.glsl's tonemap() reads this: 0 = tone map in every shader (LDR window); a
-    # post chain (sandbox/view/post.py) sets 1 while it captures the camera in HDR.
-    base.render.set_shader_input("u_hdr_output", 0.0)
     _BASE = base
     return base
 

@@ -22,7 +22,6 @@ from panda3d.core import ColorBlendAttrib, OmniBoundingVolume
 
 from sandbox.config import ParamSet
 from sandbox.view import fx_emitters as fx
-from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
 from sandbox.view.stage import MAX_POINT_LIGHTS, SHADOW_MASK, instance_buffer
 
@@ -101,8 +100,9 @@ class Effects:
         self.seed = int(seed)
         self.params = ParamSet(fx.PARAMS, params, "effects")
         self.root = stage.root.attach_new_node("effects")
-        self.shaders = [shaders.load("fx_particles.vert", "fx_particles.frag"),
-                        shaders.load("fx_particles.vert", "fx_particles.frag", {"ADDITIVE": 1})]
+        self.shaders = [stage.load_shader("fx_particles.vert", "fx_particles.frag"),
+                        stage.load_shader("fx_particles.vert", "fx_particles.frag",
+                                          {"ADDITIVE": 1})]
         self.alpha = _Layer(self.root, "fx-alpha", self.shaders[0], False, BIN_SORT)
         self.additive = _Layer(self.root, "fx-additive", self.shaders[1], True, BIN_SORT + 1)
         self.root.set_shader_input("u_fx_time", 0.0)

@@ -270,7 +270,7 @@ class Horde:
         self.np = root.attach_new_node("horde")
         self.np.hide(SHADOW_MASK)
         self.np.set_bin("fixed", 10)
-        self._shadowless = not getattr(parent, "sun_shadows", True)
+        self._load = getattr(parent, "load_shader", shaders.load)  # a Stage's output, shadows
         self._variants: dict[int | None, list] = {}
         self.levels: list[NodePath] = []
         self.parts: list[list[NodePath]] = []
@@ -313,19 +313,19 @@ class Horde:
     def _shaders(self, lights: int | None) -> list:
         """The shaders of each level's parts (`parts`) built for `lights` point lights (a
         Stage.LIGHT_BUCKETS entry; None: any number, a loop over the uniform count, which
-        llvmpipe runs in full on every fragment), without the shadow lookup where the
-        stage renders no sun shadows; built once per bucket."""
+        llvmpipe runs in full on every fragment), as the parent stage builds its shaders
+        (`Stage.load_shader`: no shadow lookup where it renders no sun shadows, linear HDR
+        under a post chain); built once per bucket."""
         if lights not in self._variants:
-            common = {"NO_SUN_SHADOW": self._shadowless}
-            if lights is not None:
-                common["FX_LIGHTS"] = lights
+            common = {} if lights is None else {"FX_LIGHTS": lights}
             mid = dict(common, TWO_SIDED=1)
+            load = self._load
             self._variants[lights] = [
-                [shaders.load("horde.vert", "horde.frag", common),
-                 shaders.load("horde.vert", "horde.frag", dict(common, FADES=1))],
-                [shaders.load("horde.vert", "horde.frag", mid),
-                 shaders.load("horde.vert", "horde.frag", dict(mid, FADES=1))],
-                [shaders.load("horde_card.vert", "horde_card.frag", common)]]
+                [load("horde.vert", "horde.frag", common),
+                 load("horde.vert", "horde.frag", dict(common, FADES=1))],
+                [load("horde.vert", "horde.frag", mid),
+                 load("horde.vert", "horde.frag", dict(mid, FADES=1))],
+                [load("horde_card.vert", "horde_card.frag", common)]]
         return self._variants[lights]
 
     def _use_lights(self, lights: int | None) -> None:

@@ -6,8 +6,9 @@ it, applies the filmic curve, the time of day's grade (baked into a 3D table per
 if chosen, as one more pass), so FrameGrabber reads the final LDR frame as before.
 
 Built on direct.filter.FilterManager (GLSL quads work headless; CommonFilters is Cg and
-does not). While a chain is live, `u_hdr_output` = 1 on base.render tells common.glsl's
-tonemap() to write linear HDR; `destroy()` restores the plain path.
+does not). The scene's shaders must write linear HDR: built with common.glsl's
+HDR_OUTPUT (a Stage made with hdr_output=True); `destroy()` puts the camera back on the
+window.
 """
 
 from __future__ import annotations
@@ -175,7 +176,6 @@ class PostChain:
         self._shade(self.composite, "post_composite.frag", u_scene=self.scene_tex,
                     u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0),
                     u_grade=self.grade_tex, u_grade_size=float(GRADE_SIZE))
-        base.render.set_shader_input("u_hdr_output", 1.0)
         self.time_of_day = None
         self.configure({})
         self.set_time_of_day(tod_name or next(iter(self.presets)))
@@ -219,6 +219,5 @@ class PostChain:
         self.composite.set_shader_input("u_grain_offset", grain_offset(t))
 
     def destroy(self) -> None:
-        """Put the camera back on the window and the shaders back on their own tone map."""
+        """Put the camera back on the window."""
         self.manager.cleanup()
-        self.base.render.set_shader_input("u_hdr_output", 0.0)

@@ -128,12 +128,15 @@ class Stage:
     trees: (n, 5) float32 rows (x, y, z, scale, heading radians) or None.
     time_of_day: a preset name in scenes/time_of_day.toml ("day", "dusk", "night").
     tree_shadows: trees cast the sun's shadow; sun_shadows: there is a sun shadow pass at
-    all (False: no shadow map is rendered nor sampled, a draft's saving).
+    all (False: no shadow map is rendered nor sampled, a draft's saving); hdr_output: the
+    stage is drawn through a post chain (sandbox/view/post.py), so its shaders write
+    linear HDR and leave the tone mapping to the chain (`load_shader`).
     """
 
     def __init__(self, base, parts: dict, trees: np.ndarray | None = None,
                  time_of_day: str = "day", shadow_center: tuple | None = None,
-                 tree_shadows: bool = True, sun_shadows: bool = True):
+                 tree_shadows: bool = True, sun_shadows: bool = True,
+                 hdr_output: bool = False):
         self.base = base
         self.root = base.render.attach_new_node("stage")
         self.presets = lighting.load_presets()
@@ -143,6 +146,7 @@ class Stage:
         lens.set_near_far(0.3, 6000.0)
 
         self.sun_shadows = bool(sun_shadows)
+        self.hdr_output = bool(hdr_output)
         self._variants: dict[tuple, object] = {}
         self.light_bucket = 0     # the LIGHT_BUCKETS entry in use
         self._variant_users = []  # callbacks told the light bucket when it changes
@@ -152,7 +156,7 @@ class Stage:
         self._applied = None      # (lights, burnt?) the nodes' shaders are set for
         self.world_shader = self.variant(0, False)
         self.tree_shader = self.variant(0, False, instanced=True)
-        self.sky_shader = shaders.load("sky.vert", "sky.frag")
+        self.sky_shader = self.load_shader("sky.vert", "sky.frag")
         self.depth_shader = shaders.load("shadow.vert", "shadow.frag")
         self.depth_tree_shader = shaders.load("shadow.vert", "shadow.frag", {"INSTANCED": 1})
 
@@ -295,6 +299,14 @@ class Stage:
         if hasattr(self, "parts"):  # not while __init__ sets the first (empty) lights
             self._apply_variants()
 
+    def load_shader(self, vertex: str, fragment: str, defines: dict | None = None):
+        """`shaders.load` with what every shader drawn on this stage shares: HDR_OUTPUT
+        (linear HDR for the post chain) and NO_SUN_SHADOW (no shadow map to sample);
+        `defines` add to or override them."""
+        return shaders.load(vertex, fragment, {"HDR_OUTPUT": self.hdr_output,
+                                               "NO_SUN_SHADOW": not self.sun_shadows,
+                                               **(defines or {})})
+
     def variant(self, lights: int, burnt: bool, instanced: bool = False,
                 surface: str | None = None):
         """The world shader built for `lights` point lights (a LIGHT_BUCKETS entry), with
@@ -302,11 +314,10 @@ class Stage:
         value (smooth terrain, glass panes) or None for flat faces; built once."""
         key = (lights, burnt, instanced, surface)
         if key not in self._variants:
-            defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced,
-                       "NO_SUN_SHADOW": not self.sun_shadows}
+            defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced}
             if surface:
                 defines[surface] = True
-            self._variants[key] = shaders.load("world.vert", "world.frag", defines)
+            self._variants[key] = self.load_shader("world.vert", "world.frag", defines)
         return self._variants[key]
 
     def _apply_variants(self) -> None:
