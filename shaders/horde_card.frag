@@ -12,11 +12,9 @@
 #include "fx_world.glsl"
 #include "horde_common.glsl"
 
-uniform struct p3d_LightSourceParameters {
-    vec4 color;
-    sampler2DShadow shadowMap;
-    mat4 shadowViewMatrix;
-} p3d_LightSource[1];
+#ifndef NO_SUN_SHADOW
+#include "shadows.glsl"
+#endif
 uniform mat4 p3d_ViewMatrix;
 
 in vec2 v_uv;
@@ -72,10 +70,10 @@ void main() {
     float shadow = 1.0;
 #ifndef NO_SUN_SHADOW
     vec3 vn = mat3(p3d_ViewMatrix) * n;
-    vec4 sc = p3d_LightSource[0].shadowViewMatrix * vec4(v_view_pos + vn * 0.1, 1.0);
-    sc.xyz /= sc.w;
-    if (sc.x > 0.0 && sc.x < 1.0 && sc.y > 0.0 && sc.y < 1.0 && sc.z < 1.0)
-        shadow = texture(p3d_LightSource[0].shadowMap, vec3(sc.xy, sc.z - 0.0008));
+    vec4 p = vec4(v_view_pos + vn * 0.1, 1.0);
+    const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
+    shadow = min(sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS),
+                 cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
 #endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;

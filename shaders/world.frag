@@ -17,11 +17,7 @@
 #endif
 
 #ifndef NO_SUN_SHADOW
-// the sun (declared alike in both stages, as GLSL requires)
-uniform struct p3d_LightSourceParameters {
-    sampler2DShadow shadowMap;
-    mat4 shadowViewMatrix;
-} p3d_LightSource[1];
+#include "shadows.glsl"
 uniform float u_shadow_texel;   // 1 / shadow map size
 #endif
 
@@ -30,6 +26,7 @@ FACE in vec4 v_light;
 in vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
 in vec3 v_shadow;
+in vec3 v_cast;
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
 FACE in vec3 v_world_normal;
@@ -40,20 +37,6 @@ in vec3 v_model_pos;
 #endif
 
 out vec4 o_color;
-
-#ifndef NO_SUN_SHADOW
-float sun_shadow(vec3 sc) {
-    if (sc.x <= 0.0 || sc.x >= 1.0 || sc.y <= 0.0 || sc.y >= 1.0 || sc.z >= 1.0) return 1.0;
-    sc.z -= 0.0006;
-    // four bilinear comparison taps (each a 2x2 PCF in the sampler), 1.5 texels apart:
-    // a soft edge about 3.5 texels wide, like a 3x3 grid of taps at under half the cost
-    float d = 0.75 * u_shadow_texel;
-    return 0.25 * (texture(p3d_LightSource[0].shadowMap, vec3(sc.x - d, sc.y - d, sc.z))
-                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x + d, sc.y - d, sc.z))
-                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x - d, sc.y + d, sc.z))
-                 + texture(p3d_LightSource[0].shadowMap, vec3(sc.x + d, sc.y + d, sc.z)));
-}
-#endif
 
 void main() {
     vec3 albedo = v_albedo.rgb;
@@ -72,7 +55,9 @@ void main() {
 #ifdef NO_SUN_SHADOW
     float shadow = 1.0;
 #else
-    float shadow = direct > 0.0 ? sun_shadow(v_shadow) : 0.0;
+    const vec3 BIAS = vec3(0.0, 0.0, 0.0006);
+    float shadow = direct > 0.0 ? min(sun_shadow_soft(v_shadow - BIAS, u_shadow_texel),
+                                      cast_shadow(v_cast - BIAS)) : 0.0;
 #endif
     vec3 light = v_light.rgb + u_sun_color * direct * shadow;
 #if FX_LIGHTS > 0

@@ -7,9 +7,10 @@
 // out here and handed on `flat` (no interpolation to set up per triangle), for the side
 // of the face that looks at the eye (the side a plane shows is the same at all its
 // points, so one vertex decides it). SMOOTH (the terrain: shared vertices, smooth
-// normals, seen from above, culled) interpolates them and takes the front side. The sun
-// shadow map coordinate varies over the face (the sun's lens is orthographic, so it is
-// affine in position and interpolates exactly). On a software rasteriser every
+// normals, seen from above, culled) interpolates them and takes the front side. The
+// shadow map coordinates (the sun's map of the world, the moving casters' map) vary over
+// the face (the lenses are orthographic, so they are affine in position and interpolate
+// exactly). On a software rasteriser every
 // interpolated output costs set-up work per triangle and per pixel, so there are few.
 // Fog stays per pixel: faces of the city and terrain run for hundreds of metres, over
 // which it is far from linear. GLASS (panes, with BURNT) also hands on the model
@@ -31,11 +32,7 @@ uniform mat4 p3d_ViewMatrix;
 uniform mat4 p3d_ProjectionMatrix;
 uniform mat3 p3d_NormalMatrix;
 #ifndef NO_SUN_SHADOW
-// the sun (declared alike in both stages, as GLSL requires)
-uniform struct p3d_LightSourceParameters {
-    sampler2DShadow shadowMap;
-    mat4 shadowViewMatrix;
-} p3d_LightSource[1];
+#include "shadows.glsl"
 #endif
 
 in vec4 p3d_Vertex;
@@ -51,7 +48,8 @@ FACE out vec4 v_albedo;    // linear albedo; vertex alpha (< 0.98: window glass;
 FACE out vec4 v_light;     // hemisphere ambient (rgb) and the sun's direct factor 0..1 (a)
 out vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
-out vec3 v_shadow;         // shadow map coordinate (x, y, depth)
+out vec3 v_shadow;         // the sun's shadow map coordinate (x, y, depth)
+out vec3 v_cast;           // the moving casters' map's
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
 FACE out vec3 v_world_normal;  // of the side seen
@@ -102,9 +100,9 @@ void main() {
     v_view_pos = view_pos;
 #ifndef NO_SUN_SHADOW
     // normal offset against acne, larger at grazing angles
-    vec4 sc = p3d_LightSource[0].shadowViewMatrix
-            * vec4(view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl)), 1.0);
-    v_shadow = sc.xyz / sc.w;
+    vec4 offset = vec4(view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl)), 1.0);
+    v_shadow = (p3d_LightSource[0].shadowViewMatrix * offset).xyz;  // orthographic: w = 1
+    v_cast = (p3d_LightSource[1].shadowViewMatrix * offset).xyz;
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
     v_world_normal = nworld;

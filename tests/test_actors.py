@@ -268,8 +268,10 @@ def test_figures_cast_shadows(scene):
     stage.set_time_of_day("day")
     stage.set_camera(SPOT + (0, -0.5, 9.0), SPOT + (0, 0, 0), 40)
     actors.update([], 0.0)
+    stage.update_shadow_map(actors.casters())
     empty = grab.grab().astype(float)
     actors.update([_actor("suhyeok", "student", SPOT)], 0.0)
+    stage.update_shadow_map(actors.casters())   # as ScenePlayer.show does
     full = grab.grab().astype(float)
     sun = stage.presets["day"].sun_dir.astype(float)
     away = -sun[:2] / np.linalg.norm(sun[:2])

@@ -365,31 +365,37 @@ def test_levels_cover_the_same_pixels_and_a_fade_band_keeps_them(scene):
     assert 0.8 < cover["band"] / cover["full mixed"] < 1.25, cover
 
 
-def test_shadow_map_is_kept_while_nothing_that_casts_moves(scene):
-    """The sun's map is drawn again only after the sun moved or while the cast is on stage
-    (and once after they leave); a kept map gives the very frame a drawn one gives."""
+def test_shadow_maps_are_drawn_only_when_their_depths_can_change(scene):
+    """The sun's map of what stands still is drawn again only after the sun moved; the
+    moving casters' map while casters whose shadow can reach the sun's map are on stage,
+    and once after they leave (to empty it); a kept map gives the very frame a drawn one
+    gives."""
     base, stage, horde, grab = scene
     horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
     stage.set_camera((30, -60, 25), (0, 40, 5), 45)   # the school and its shadows
     stage.set_time_of_day("day")
-    buf = stage.sun.get_shadow_buffer(base.win.get_gsg())
-    drawn_each = []
+    gsg = base.win.get_gsg()
+    sun, cast = stage.sun.get_shadow_buffer(gsg), stage.cast.get_shadow_buffer(gsg)
+    on_field = [(np.array([0.0, -20.0, 1.0]), 1.0)]
+    far_away = [(np.array([5000.0, 0.0, 1.0]), 1.0)]   # its shadow cannot reach the map
+    drawn = []
     try:
-        for moving in (False, False, True, False, False):
-            stage.update_shadow_map(moving)
-            drawn_each.append(buf.is_active())
-        assert drawn_each == [True, False, True, True, False]
+        for casters in ((), (), on_field, on_field, (), (), far_away):
+            stage.update_shadow_map(casters)
+            drawn.append((sun.is_active(), cast.is_active()))
+        assert drawn == [(True, False), (False, False), (False, True), (False, True),
+                         (False, True), (False, False), (False, False)]
         kept = grab.grab()
-        buf.set_active(True)
+        sun.set_active(True)
         assert np.array_equal(kept, grab.grab())
         stage.set_time_of_day("dusk")
-        stage.update_shadow_map(False)
-        assert buf.is_active()
+        stage.update_shadow_map()
+        assert sun.is_active()
         dusk = grab.grab()
-        stage.update_shadow_map(False)
-        assert not buf.is_active() and np.array_equal(dusk, grab.grab())
+        stage.update_shadow_map()
+        assert not sun.is_active() and np.array_equal(dusk, grab.grab())
     finally:
-        buf.set_active(True)
+        sun.set_active(True)
         stage.set_time_of_day("day")
 
 

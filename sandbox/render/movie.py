@@ -92,7 +92,7 @@ class ScenePlayer:
                                    kind=h.kind)
         self.horde.upload(plan)
         self.actors.update(state.actors, t)
-        self.stage.update_shadow_map(moving_casters=bool(state.actors))
+        self.stage.update_shadow_map(self.actors.casters())
         self.effects.update(state, t, cam.pos)
         self.captions.update(state.captions)
 

@@ -9,8 +9,10 @@ discs and self-lit glows. Only a dozen actors exist at once, so separate NodePat
 cheap (DESIGN.md: they stop scaling near a thousand).
 
 Solid parts draw with the stage's world shader (same sun, shadow, fog) and, unlike the
-horde, cast shadows: the actors' root carries the stage's `shadow=world` tag. Blur
-discs and glows use `shaders/actor_fx.frag` and stay out of the shadow pass.
+horde, cast shadows into the stage's map of moving casters (`Stage.cast_shadows_of`;
+the actors' root carries the stage's `shadow=world` tag); `casters()` tells the stage
+where to fit that map. Blur
+discs and glows use `shaders/actor_fx.frag` and stay out of the shadow passes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from panda3d.core import LMatrix4f, NodePath, TransparencyAttrib
 from sandbox.view import figures, vehicles
 from sandbox.view.geom import geom_node, make_geom
 from sandbox.view.meshkit import Mesh
-from sandbox.view.stage import SHADOW_MASK
+from sandbox.view.stage import CAST_MASK, SHADOW_MASK
 
 PEOPLE = ("student", "immune", "soldier")
 
@@ -96,7 +98,7 @@ class _Machine:
     def _fx(node: NodePath, shader, emissive: float) -> None:
         node.set_shader(shader, 10)
         node.set_shader_input("u_emissive", float(emissive))
-        node.hide(SHADOW_MASK)
+        node.hide(SHADOW_MASK | CAST_MASK)
 
     def place(self, actor, t: float) -> None:
         dz, pitch, roll = vehicles.attitude(self.kind, actor.action, float(actor.phase),
@@ -135,6 +137,8 @@ class Actors:
         self.cast = figures.load_cast(cast_path)
         self.root = stage.root.attach_new_node("actors")
         self.root.set_tag("shadow", "world")
+        stage.cast_shadows_of(self.root)
+        self._present: list[str] = []
         self.fx_shader = stage.load_shader("world.vert", "actor_fx.frag", {"NO_SUN_SHADOW": True})
         self.shaders = [self.fx_shader]
         self._nodes: dict[str, tuple[str, _Figure | _Machine]] = {}
@@ -154,6 +158,22 @@ class Actors:
         for name, (_, obj) in self._nodes.items():
             if name not in present:
                 obj.root.hide()
+        self._present = [actor.name for actor in actors]
+
+    def casters(self) -> list[tuple[np.ndarray, float]]:
+        """World bounding spheres ((3,) centre, radius m) of the actors on stage, as
+        `update` last placed them: where `Stage.update_shadow_map` fits the map of
+        moving casters."""
+        out = []
+        for name in self._present:
+            root = self._nodes[name][1].root
+            bounds = root.get_bounds()    # in the parent's frame (the actors' root)
+            if bounds.is_empty() or bounds.is_infinite():
+                continue
+            centre = self.stage.root.get_relative_point(self.root, bounds.get_center())
+            scale = max(self.root.get_scale(self.stage.root))
+            out.append((np.array(centre, np.float64), float(bounds.get_radius() * scale)))
+        return out
 
     def _build(self, actor):
         if actor.kind in PEOPLE:

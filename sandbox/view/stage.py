@@ -2,8 +2,14 @@
 sky, time of day, scene time and camera.
 
 Camera masks: the main camera sees bit 0 (`MAIN_MASK`), the sun's shadow camera bit 1
-(`SHADOW_MASK`). Things that must not cast shadows (the horde) hide from `SHADOW_MASK`.
-The shadow pass draws with a depth-only shader chosen by tag state (`shadow` tag).
+(`SHADOW_MASK`), the moving casters' shadow camera bit 2 (`CAST_MASK`). The sun's map
+holds what stands still (world parts, trees) and is drawn again only when the sun moves;
+the cast get a map of their own, fitted around them each frame (`update_shadow_map`),
+so a frame with people on stage draws a small pass instead of
+the whole world's: the casters' shadow camera draws only the subtree given to
+`cast_shadows_of` (the actors'). The world shader takes the darker of the two maps; the
+horde reads only the sun's. Things that must not cast shadows (the horde) hide from `SHADOW_MASK`. The
+shadow passes draw with a depth-only shader chosen by tag state (`shadow` tag).
 
 Cost on llvmpipe (a software rasteriser: fragments are the budget): the world shader
 lights each face once per vertex (the meshes are flat-shaded) and is compiled in variants,
@@ -29,7 +35,11 @@ from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
 
 MAIN_MASK = BitMask32.bit(0)
 SHADOW_MASK = BitMask32.bit(1)
+CAST_MASK = BitMask32.bit(2)
 SHADOW_SIZE = 2048
+CAST_SIZE = 1024      # texels per side of the moving casters' map
+CAST_FILM = 12.0      # metres: its smallest square; it doubles until the cast fits
+CAST_MARGIN = 1.0     # metres around the casters' bounding spheres
 SHADOW_FILM = 250.0   # metres: the square the sun's shadow map covers, around the school
 MAX_POINT_LIGHTS = 8  # shaders/fx_world.glsl FX_MAX_LIGHTS must agree
 LIGHT_BUCKETS = (0, 1, 2, 4, MAX_POINT_LIGHTS)  # point-light counts the world shader is built for
@@ -152,7 +162,7 @@ class Stage:
         self._variant_users = []  # callbacks told the light bucket when it changes
         self.burnt = 0.0
         self._shadow_stale = True    # the sun or its trees moved since the map was drawn
-        self._shadow_moving = False  # moving casters were on stage when it was last drawn
+        self._cast_drawn = False     # the casters' map holds some caster's depths
         self._applied = None      # (lights, burnt?) the nodes' shaders are set for
         self.world_shader = self.variant(0, False)
         self.tree_shader = self.variant(0, False, instanced=True)
@@ -187,20 +197,15 @@ class Stage:
             b = school[0] if school else (np.array([[-50, -50, 0], [50, 50, 0]], float))
             shadow_center = tuple((b[0] + b[1]) / 2.0)
         self.shadow_center = np.asarray(shadow_center, np.float64)
-        self.sun = DirectionalLight("sun")
-        if self.sun_shadows:
-            self.sun.set_shadow_caster(True, SHADOW_SIZE, SHADOW_SIZE)
-        self.sun.set_camera_mask(SHADOW_MASK)
-        slens = self.sun.get_lens()
-        slens.set_film_size(SHADOW_FILM, SHADOW_FILM)
-        slens.set_near_far(1.0, 1200.0)
-        self.sun.set_tag_state_key("shadow")
-        self.sun.set_tag_state("world", RenderState.make(
-            ShaderAttrib.make(self.depth_shader, 100), ColorWriteAttrib.make(0)))
+        # the sun's map (p3d_LightSource[0]: lights are bound by descending priority) and
+        # the moving casters' (p3d_LightSource[1]), looking the same way; neither lights
+        # anything itself (the shaders take the sun from lighting.py's inputs)
+        self.sun, self.sun_np = self._shadow_light("sun", SHADOW_MASK, SHADOW_SIZE, 1)
+        self.sun.get_lens().set_film_size(SHADOW_FILM, SHADOW_FILM)
         self.sun.set_tag_state("tree", RenderState.make(
             ShaderAttrib.make(self.depth_tree_shader, 100), ColorWriteAttrib.make(0)))
-        self.sun_np = self.root.attach_new_node(self.sun)
-        self.root.set_light(self.sun_np)
+        self.cast, self.cast_np = self._shadow_light("cast-shadow", CAST_MASK, CAST_SIZE, 0)
+        self.cast.set_scene(NodePath("no-casters"))   # until `cast_shadows_of`
 
         # --- trees (instanced template: one node for the camera, one for the sun) ------
         if "tree" in parts and trees is not None and len(trees):
@@ -241,7 +246,28 @@ class Stage:
         base.graphicsEngine.render_frame()
         base.graphicsEngine.render_frame()
 
+    def _shadow_light(self, name: str, mask: BitMask32, size: int, priority: int):
+        light = DirectionalLight(name)
+        light.set_priority(priority)
+        if self.sun_shadows:
+            light.set_shadow_caster(True, size, size)
+        light.set_camera_mask(mask)
+        light.get_lens().set_near_far(1.0, 1200.0)
+        light.set_tag_state_key("shadow")
+        light.set_tag_state("world", RenderState.make(
+            ShaderAttrib.make(self.depth_shader, 100), ColorWriteAttrib.make(0)))
+        np_ = self.root.attach_new_node(light)
+        self.root.set_light(np_)
+        return light, np_
+
     # ------------------------------------------------------------------ public API
+    def cast_shadows_of(self, casters: NodePath) -> None:
+        """Draw the subtree `casters` (the actors') into the moving casters' shadow map
+        and keep it out of the sun's map of what stands still. Parts under it that cast
+        no shadow hide from `SHADOW_MASK | CAST_MASK`."""
+        casters.hide(SHADOW_MASK)
+        self.cast.set_scene(casters)
+
     def set_time_of_day(self, name: str) -> None:
         """Switch the lighting preset (sun/moon, ambient, fog, sky, exposure)."""
         if name not in self.presets:
@@ -258,20 +284,51 @@ class Stage:
         self._place_tree_casters()
         self._shadow_stale = True
 
-    def update_shadow_map(self, moving_casters: bool) -> None:
-        """Draw the sun's shadow map this frame only if its depths may change: after the
-        sun or its trees moved (`set_time_of_day`), or while `moving_casters` (the cast
-        and their machines) are on stage, and once more after they leave. Otherwise its
-        buffer sits the frame out and the map keeps the depths it holds, the same ones:
-        a frame with only the horde, which casts no shadow, saves the whole shadow pass
-        (a sixth to a quarter of a 720p frame here). A stage no one calls this on draws
-        the map every frame."""
-        buf = self.sun.get_shadow_buffer(self.base.win.get_gsg()) if self.sun_shadows else None
-        if buf is None:   # draft, or the buffer is not made yet (first frame)
+    def update_shadow_map(self, casters=()) -> None:
+        """Draw this frame the shadow maps whose depths may change. casters: world
+        bounding spheres ((3,) centre, radius m) of the moving casters on stage (the
+        cast and their machines: `Actors.casters`). The sun's map of the world and trees
+        is drawn only after the sun or its trees moved (`set_time_of_day`); the casters'
+        map is fitted around those whose shadow can land on the sun's map and drawn while
+        there are any, and once more after they leave (to empty it). A frame with people
+        on stage so draws a pass of a dozen figures, not of the whole world (the sun's
+        pass was a sixth to a quarter of a 720p frame here)."""
+        gsg = self.base.win.get_gsg()
+        if not self.sun_shadows:
             return
-        buf.set_active(self._shadow_stale or moving_casters or self._shadow_moving)
+        sun, cast = (light.get_shadow_buffer(gsg) for light in (self.sun, self.cast))
+        if sun is None or cast is None:   # not made yet (first frame): both draw
+            return
+        sun.set_active(self._shadow_stale)
         self._shadow_stale = False
-        self._shadow_moving = moving_casters
+        fitted = self._fit_cast(casters)
+        cast.set_active(fitted or self._cast_drawn)
+        self._cast_drawn = fitted
+
+    def _fit_cast(self, casters) -> bool:
+        """Aim the casters' map at the `casters` spheres whose shadow can fall on the
+        sun's map (in the sun's frame: x across, z up its film); False if there are none.
+        The square doubles from CAST_FILM until they fit and its centre moves in whole
+        texels, so a shadow does not crawl as its caster walks."""
+        half = SHADOW_FILM / 2
+        lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
+        for centre, radius in casters:
+            p = self.sun_np.get_relative_point(self.root, Point3(*map(float, centre)))
+            xz = np.array([p[0], p[2]])
+            if np.any(np.abs(xz) - radius >= half):
+                continue
+            lo = np.minimum(lo, xz - radius - CAST_MARGIN)
+            hi = np.maximum(hi, xz + radius + CAST_MARGIN)
+        if not np.all(hi > lo):
+            return False
+        lo, hi = np.maximum(lo, -half), np.minimum(hi, half)
+        film = CAST_FILM * 2.0 ** max(0, int(np.ceil(np.log2((hi - lo).max() / CAST_FILM))))
+        texel = film / CAST_SIZE
+        cx, cz = np.round((lo + hi) / 2 / texel) * texel
+        self.cast_np.set_mat(self.sun_np.get_mat())
+        self.cast_np.set_pos(self.cast_np, float(cx), 0.0, float(cz))
+        self.cast.get_lens().set_film_size(film, film)
+        return True
 
     def set_burnt(self, f: float) -> None:
         """Burnt material state of the school, gym and their glass: 0 intact .. 1 fully
