@@ -177,6 +177,7 @@ class PostChain:
                     u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0),
                     u_grade=self.grade_tex, u_grade_size=float(GRADE_SIZE))
         self.time_of_day = None
+        self._grades: dict[str, bytes] = {}
         self.configure({})
         self.set_time_of_day(tod_name or next(iter(self.presets)))
 
@@ -208,7 +209,9 @@ class PostChain:
         bloom = tod.bloom_intensity if self.settings.bloom else 0.0
         c = self.composite
         c.set_shader_input("u_bloom_intensity", float(bloom))
-        self.grade_tex.set_ram_image(grade_table(tod).tobytes())
+        if name not in self._grades:   # 15-20 ms to bake: once per preset, not per switch
+            self._grades[name] = grade_table(tod).tobytes()
+        self.grade_tex.set_ram_image(self._grades[name])
         c.set_shader_input("u_vignette", float(min(1.0, tod.vignette * self.settings.vignette)))
         bright = self._bloom_quads[0]
         bright.set_shader_input("u_threshold", float(tod.bloom_threshold))
