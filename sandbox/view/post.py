@@ -173,21 +173,26 @@ class PostChain:
             wrap(Texture.WM_clamp)
         self.grade_tex.set_minfilter(Texture.FT_linear)
         self.grade_tex.set_magfilter(Texture.FT_linear)
-        self._shade(self.composite, "post_composite.frag", u_scene=self.scene_tex,
-                    u_bloom=self.bloom_tex, u_aspect=w / h, u_grain_offset=(0.0, 0.0),
-                    u_grade=self.grade_tex, u_grade_size=float(GRADE_SIZE))
+        # with and without grain (llvmpipe would pay for the grain's hashes on every pixel
+        # behind a uniform test): `configure` puts on the one the grain setting needs
+        self._grainy = self._shade(self.composite, "post_composite.frag", {"GRAIN": True})
+        self._smooth = self._shade(self.composite, "post_composite.frag", u_scene=self.scene_tex,
+                                   u_bloom=self.bloom_tex, u_aspect=w / h,
+                                   u_grain_offset=(0.0, 0.0), u_grade=self.grade_tex,
+                                   u_grade_size=float(GRADE_SIZE))
         self.time_of_day = None
         self._grades: dict[str, bytes] = {}
         self.configure({})
         self.set_time_of_day(tod_name or next(iter(self.presets)))
 
-    def _shade(self, quad, fragment: str, **inputs) -> None:
+    def _shade(self, quad, fragment: str, defines: dict | None = None, **inputs):
         from sandbox.view import shaders
-        shader = shaders.load("post_quad.vert", fragment)
+        shader = shaders.load("post_quad.vert", fragment, defines)
         quad.set_shader(shader)
         self.shaders.append(shader)
         for k, v in inputs.items():
             quad.set_shader_input(k, v)
+        return shader
 
     def configure(self, values: dict) -> None:
         """Change live settings (bloom, grain, vignette); see POST_PARAMS."""
@@ -197,6 +202,7 @@ class PostChain:
         for buf in self._bloom_buffers:  # bloom off skips the buffers' work entirely
             buf.set_active(bool(self.settings.bloom))
         self.composite.set_shader_input("u_grain", float(self.settings.grain))
+        self.composite.set_shader(self._grainy if self.settings.grain > 0 else self._smooth)
         if self.time_of_day is not None:
             self.set_time_of_day(self.time_of_day)
 
