@@ -1,13 +1,13 @@
 #version 330
-// Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadow
-// (one hardware-filtered tap: figures are small on screen). The faces are flat: the
-// normal is the cross product of the position's screen-space slopes, turned toward the
-// eye, so either side of the middle level's crossed triangles (TWO_SIDED) faces the
-// light it should. Lit by
-// the effects' point lights (fires, explosion flashes) like the world. Variants as the
-// world's (sandbox/view/horde.py follows the stage): FX_LIGHTS point lights (undefined:
-// the uniform count), NO_SUN_SHADOW without the shadow lookup; FADES for the figures in
-// a fade band (the screen-door dither).
+// Horde shading: same sun/ambient/fog/exposure as the world; receives the sun shadows
+// (one hardware-filtered tap per map: figures are small on screen). The faces are flat:
+// the normal is the cross product of the position's screen-space slopes, turned toward
+// the eye, so either side of the middle level's crossed triangles (TWO_SIDED) faces the
+// light it should. Lit by the effects' point lights (fires, explosion flashes) like the
+// world. Variants as the world's (sandbox/view/horde.py follows the stage): FX_LIGHTS
+// point lights (undefined: the uniform count), NO_SUN_SHADOW without the shadow lookups,
+// CASTERS with the moving casters' map; FADES for the figures in a fade band (the
+// screen-door dither).
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -41,8 +41,10 @@ void main() {
 #ifndef NO_SUN_SHADOW
     vec4 p = vec4(v_view_pos + vn * 0.1, 1.0);
     const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
-    shadow = min(sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS),
-                 cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
+    shadow = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS);
+#ifdef CASTERS
+    shadow = min(shadow, cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
+#endif
 #endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;

@@ -72,8 +72,10 @@ void main() {
     vec3 vn = mat3(p3d_ViewMatrix) * n;
     vec4 p = vec4(v_view_pos + vn * 0.1, 1.0);
     const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
-    shadow = min(sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS),
-                 cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
+    shadow = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS);
+#ifdef CASTERS
+    shadow = min(shadow, cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
+#endif
 #endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;

@@ -6,7 +6,8 @@
 // Variants (sandbox/view/stage.py picks them per part and per frame, so a frame pays only
 // for what it shows): BURNT for the burnable parts of a burnt school, FX_LIGHTS = how
 // many point lights to add, NO_SUN_SHADOW where the stage renders no shadow map (draft),
-// GLASS for the translucent part (with BURNT: panes break), SMOOTH for the terrain.
+// CASTERS while the moving casters' map holds any, GLASS for the translucent part (with
+// BURNT: panes break), SMOOTH for the terrain.
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_world.glsl"
@@ -26,7 +27,9 @@ FACE in vec4 v_light;
 in vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
 in vec3 v_shadow;
+#ifdef CASTERS
 in vec3 v_cast;
+#endif
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
 FACE in vec3 v_world_normal;
@@ -56,8 +59,11 @@ void main() {
     float shadow = 1.0;
 #else
     const vec3 BIAS = vec3(0.0, 0.0, 0.0006);
-    float shadow = direct > 0.0 ? min(sun_shadow_soft(v_shadow - BIAS, u_shadow_texel),
-                                      cast_shadow(v_cast - BIAS)) : 0.0;
+    float shadow = sun_shadow_soft(v_shadow - BIAS, u_shadow_texel);
+#ifdef CASTERS
+    shadow = min(shadow, cast_shadow(v_cast - BIAS));
+#endif
+    shadow = direct > 0.0 ? shadow : 0.0;
 #endif
     vec3 light = v_light.rgb + u_sun_color * direct * shadow;
 #if FX_LIGHTS > 0

@@ -49,7 +49,9 @@ FACE out vec4 v_light;     // hemisphere ambient (rgb) and the sun's direct fact
 out vec3 v_view_pos;
 #ifndef NO_SUN_SHADOW
 out vec3 v_shadow;         // the sun's shadow map coordinate (x, y, depth)
+#ifdef CASTERS
 out vec3 v_cast;           // the moving casters' map's
+#endif
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
 FACE out vec3 v_world_normal;  // of the side seen
@@ -102,7 +104,9 @@ void main() {
     // normal offset against acne, larger at grazing angles
     vec4 offset = vec4(view_pos + view_normal * (0.06 + 0.18 * (1.0 - ndl)), 1.0);
     v_shadow = (p3d_LightSource[0].shadowViewMatrix * offset).xyz;  // orthographic: w = 1
+#ifdef CASTERS
     v_cast = (p3d_LightSource[1].shadowViewMatrix * offset).xyz;
+#endif
 #endif
 #if defined(BURNT) || FX_LIGHTS > 0
     v_world_normal = nworld;

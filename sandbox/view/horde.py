@@ -271,7 +271,7 @@ class Horde:
         self.np.hide(SHADOW_MASK)
         self.np.set_bin("fixed", 10)
         self._load = getattr(parent, "load_shader", shaders.load)  # a Stage's output, shadows
-        self._variants: dict[int | None, list] = {}
+        self._variants: dict[tuple, list] = {}
         self.levels: list[NodePath] = []
         self.parts: list[list[NodePath]] = []
         self.triangles: list[int] = []
@@ -295,10 +295,10 @@ class Horde:
             self.parts.append(parts)
             self.triangles.append(len(t))
         self.triangles_per_figure = self.triangles[FULL]
-        if hasattr(parent, "add_variant_user"):  # a Stage: follow its point-light bucket
-            parent.add_variant_user(self._use_lights)
+        if hasattr(parent, "add_variant_user"):  # a Stage: follow its lights and casters
+            parent.add_variant_user(self._use_variant)
         else:
-            self._use_lights(None)
+            self._use_variant(None, False)
         self.count = 0
         self.counts = (0, 0, 0)
         # level-of-detail thresholds (projected pixels) and fade band; per horde, so a
@@ -310,26 +310,30 @@ class Horde:
         for level in range(3):
             self._alloc(level, max(1, int(capacity)))
 
-    def _shaders(self, lights: int | None) -> list:
+    def _shaders(self, lights: int | None, casting: bool) -> list:
         """The shaders of each level's parts (`parts`) built for `lights` point lights (a
         Stage.LIGHT_BUCKETS entry; None: any number, a loop over the uniform count, which
-        llvmpipe runs in full on every fragment), as the parent stage builds its shaders
+        llvmpipe runs in full on every fragment), with the moving casters' shadow map
+        looked up only while `casting`, as the parent stage builds its shaders
         (`Stage.load_shader`: no shadow lookup where it renders no sun shadows, linear HDR
-        under a post chain); built once per bucket."""
-        if lights not in self._variants:
-            common = {} if lights is None else {"FX_LIGHTS": lights}
+        under a post chain); built once per key."""
+        key = (lights, casting)
+        if key not in self._variants:
+            common = {"CASTERS": casting}
+            if lights is not None:
+                common["FX_LIGHTS"] = lights
             mid = dict(common, TWO_SIDED=1)
             load = self._load
-            self._variants[lights] = [
+            self._variants[key] = [
                 [load("horde.vert", "horde.frag", common),
                  load("horde.vert", "horde.frag", dict(common, FADES=1))],
                 [load("horde.vert", "horde.frag", mid),
                  load("horde.vert", "horde.frag", dict(mid, FADES=1))],
                 [load("horde_card.vert", "horde_card.frag", common)]]
-        return self._variants[lights]
+        return self._variants[key]
 
-    def _use_lights(self, lights: int | None) -> None:
-        variant = self._shaders(lights)
+    def _use_variant(self, lights: int | None, casting: bool) -> None:
+        variant = self._shaders(lights, casting)
         self.shaders = [shader for level in variant for shader in level]  # all in use
         for parts, level_shaders in zip(self.parts, variant):
             for pnp, shader in zip(parts, level_shaders):

@@ -159,11 +159,12 @@ class Stage:
         self.hdr_output = bool(hdr_output)
         self._variants: dict[tuple, object] = {}
         self.light_bucket = 0     # the LIGHT_BUCKETS entry in use
-        self._variant_users = []  # callbacks told the light bucket when it changes
+        self._variant_users = []  # callbacks told the light bucket and casting when they change
+        self.casting = False      # the moving casters' map holds casters this frame
         self.burnt = 0.0
         self._shadow_stale = True    # the sun or its trees moved since the map was drawn
         self._cast_drawn = False     # the casters' map holds some caster's depths
-        self._applied = None      # (lights, burnt?) the nodes' shaders are set for
+        self._applied = None      # (lights, burnt?, casting) the nodes' shaders are set for
         self.world_shader = self.variant(0, False)
         self.tree_shader = self.variant(0, False, instanced=True)
         self.sky_shader = self.load_shader("sky.vert", "sky.frag")
@@ -241,10 +242,15 @@ class Stage:
         self._apply_variants()
         self._place_trees()
         base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
-        # The sun's shadow buffer is created during the first frame and renders from the
-        # second on: warm it up so the first frame a caller reads has its shadows.
+        # A shadow buffer is made during the first frame whose shaders sample its map and
+        # draws from the second on: warm both up (the casters' with the variant that
+        # samples it) so the first frame a caller reads has its shadows.
+        self.casting = self.sun_shadows
+        self._apply_variants()
         base.graphicsEngine.render_frame()
         base.graphicsEngine.render_frame()
+        self.casting = False
+        self._apply_variants()
 
     def _shadow_light(self, name: str, mask: BitMask32, size: int, priority: int):
         light = DirectionalLight(name)
@@ -304,6 +310,9 @@ class Stage:
         fitted = self._fit_cast(casters)
         cast.set_active(fitted or self._cast_drawn)
         self._cast_drawn = fitted
+        if fitted != self.casting:   # shaders look the casters' map up only while it is used
+            self.casting = fitted
+            self._apply_variants()
 
     def _fit_cast(self, casters) -> bool:
         """Aim the casters' map at the `casters` spheres whose shadow can fall on the
@@ -368,10 +377,12 @@ class Stage:
                 surface: str | None = None):
         """The world shader built for `lights` point lights (a LIGHT_BUCKETS entry), with
         or without the burnt material, for parts or (instanced) trees; `surface` a SURFACES
-        value (smooth terrain, glass panes) or None for flat faces; built once."""
-        key = (lights, burnt, instanced, surface)
+        value (smooth terrain, glass panes) or None for flat faces; looking the moving
+        casters' map up only while `casting`; built once."""
+        key = (lights, burnt, instanced, surface, self.casting)
         if key not in self._variants:
-            defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced}
+            defines = {"FX_LIGHTS": lights, "BURNT": burnt, "INSTANCED": instanced,
+                       "CASTERS": self.casting}
             if surface:
                 defines[surface] = True
             self._variants[key] = self.load_shader("world.vert", "world.frag", defines)
@@ -381,9 +392,9 @@ class Stage:
         """Point the world, each part and the trees at the cheapest shader variant for
         this frame's lights and burn (only where it changed)."""
         burnt = self.burnt > 0.0
-        if self._applied == (self.light_bucket, burnt):
+        if self._applied == (self.light_bucket, burnt, self.casting):
             return
-        self._applied = (self.light_bucket, burnt)
+        self._applied = (self.light_bucket, burnt, self.casting)
         self.world_shader = self.variant(self.light_bucket, False)
         self.root.set_shader(self.world_shader)
         for pname, pnode in self.parts.items():
@@ -397,13 +408,14 @@ class Stage:
             self.tree_shader = self.variant(self.light_bucket, False, instanced=True)
             self.trees.set_shader(self.tree_shader, 10)
         for use in self._variant_users:
-            use(self.light_bucket)
+            use(self.light_bucket, self.casting)
 
     def add_variant_user(self, use) -> None:
-        """Have `use(light_bucket)` called now and whenever the point-light bucket may
-        have changed, so shaders outside the stage (the horde's) follow the world's."""
+        """Have `use(light_bucket, casting)` called now and whenever the point-light bucket
+        or `casting` may have changed, so shaders outside the stage (the horde's) follow
+        the world's."""
         self._variant_users.append(use)
-        use(self.light_bucket)
+        use(self.light_bucket, self.casting)
 
     def _tree_node(self, name: str, geom):
         """An instanced tree node with its own instance buffer (room for every tree)."""
