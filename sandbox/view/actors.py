@@ -11,8 +11,8 @@ cheap (DESIGN.md: they stop scaling near a thousand).
 Solid parts draw with the stage's world shader (same sun, shadow, fog) and, unlike the
 horde, cast shadows into the stage's map of moving casters (`Stage.cast_shadows_of`;
 the actors' root carries the stage's `shadow=world` tag); `casters()` tells the stage
-where to fit that map. Blur
-discs and glows use `shaders/actor_fx.frag` and stay out of the shadow passes.
+where to fit that map. Blur discs and glows use `shaders/actor_fx.frag` and stay out of
+the shadow passes.
 """
 
 from __future__ import annotations
@@ -171,8 +171,7 @@ class Actors:
             if bounds.is_empty() or bounds.is_infinite():
                 continue
             centre = self.stage.root.get_relative_point(self.root, bounds.get_center())
-            scale = max(self.root.get_scale(self.stage.root))
-            out.append((np.array(centre, np.float64), float(bounds.get_radius() * scale)))
+            out.append((np.array(centre, np.float64), float(bounds.get_radius())))
         return out
 
     def _build(self, actor):

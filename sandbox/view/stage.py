@@ -4,12 +4,12 @@ sky, time of day, scene time and camera.
 Camera masks: the main camera sees bit 0 (`MAIN_MASK`), the sun's shadow camera bit 1
 (`SHADOW_MASK`), the moving casters' shadow camera bit 2 (`CAST_MASK`). The sun's map
 holds what stands still (world parts, trees) and is drawn again only when the sun moves;
-the cast get a map of their own, fitted around them each frame (`update_shadow_map`),
-so a frame with people on stage draws a small pass instead of
-the whole world's: the casters' shadow camera draws only the subtree given to
-`cast_shadows_of` (the actors'). The world shader takes the darker of the two maps; the
-horde reads only the sun's. Things that must not cast shadows (the horde) hide from `SHADOW_MASK`. The
-shadow passes draw with a depth-only shader chosen by tag state (`shadow` tag).
+the cast get a map of their own, fitted around them each frame (`update_shadow_map`), so
+a frame with people on stage draws a small pass instead of the whole world's: the
+casters' shadow camera draws only the subtree given to `cast_shadows_of` (the actors').
+The world and horde shaders take the darker of the two maps. Things that must not cast
+shadows (the horde) hide from `SHADOW_MASK`. The shadow passes draw with a depth-only
+shader chosen by tag state (`shadow` tag).
 
 Cost on llvmpipe (a software rasteriser: fragments are the budget): the world shader
 lights each face once per vertex (the meshes are flat-shaded) and is compiled in variants,
@@ -239,7 +239,6 @@ class Stage:
 
         self.time_of_day = None
         self.set_time_of_day(time_of_day)
-        self._apply_variants()
         self._place_trees()
         base.taskMgr.add(self._sky_task, "hyosan-sky", sort=49)
         # A shadow buffer is made during the first frame whose shaders sample its map and
@@ -299,9 +298,9 @@ class Stage:
         there are any, and once more after they leave (to empty it). A frame with people
         on stage so draws a pass of a dozen figures, not of the whole world (the sun's
         pass was a sixth to a quarter of a 720p frame here)."""
-        gsg = self.base.win.get_gsg()
         if not self.sun_shadows:
             return
+        gsg = self.base.win.get_gsg()
         sun, cast = (light.get_shadow_buffer(gsg) for light in (self.sun, self.cast))
         if sun is None or cast is None:   # not made yet (first frame): both draw
             return
@@ -390,7 +389,7 @@ class Stage:
 
     def _apply_variants(self) -> None:
         """Point the world, each part and the trees at the cheapest shader variant for
-        this frame's lights and burn (only where it changed)."""
+        this frame's lights, burn and casters (only where it changed)."""
         burnt = self.burnt > 0.0
         if self._applied == (self.light_bucket, burnt, self.casting):
             return
