@@ -17,7 +17,8 @@ from typing import Iterator
 def frames_ahead(make, times: list[float]) -> Iterator[tuple[float, object]]:
     """(t, make(t)) for each of `times`, in order; while the caller handles one frame,
     the next is worked out on a worker thread (`make`: `Director.frame`, or
-    `ScenePlayer.prepare`, which also sorts the horde for the camera).
+    `ScenePlayer.prepare`, which also sorts the horde for the camera and works out the
+    effects and the people's poses).
 
     Only one job runs at a time and each starts after the one before it has finished, so
     the director sees the same calls in the same order as a plain loop and the frames are

@@ -28,6 +28,18 @@ AGENTS_RANGE = (1, 200_000)  # the scene file's own limit on a spawn's count
 BENCH_STAGES = ("crowd", "show", "draw", "encode")
 
 
+@dataclasses.dataclass(frozen=True)
+class Ahead:
+    """What `ScenePlayer.prepare` works out for a frame off the main thread, for the
+    frame's camera: the horde sorted into its draws (`Horde.plan`), the effects'
+    particles and lights (`Effects.plan`) and the people's joint matrices
+    (`Actors.poses`)."""
+
+    horde: object
+    effects: object
+    poses: dict
+
+
 class _FpsColumn(ProgressColumn):
     def render(self, task) -> Text:
         speed = task.finished_speed or task.speed
@@ -66,19 +78,25 @@ class ScenePlayer:
         self.size = size
 
     def prepare(self, t: float):
-        """Scene time `t`'s frame and its horde sorted for the frame's camera (`Horde.plan`):
-        numpy alone, so `frames_ahead` runs it on its worker thread."""
+        """Scene time `t`'s frame and what `show` needs of it worked out for the frame's
+        camera (`Ahead`): numpy alone, so `frames_ahead` runs it on its worker thread."""
         from sandbox.view.stage import camera_view
         frame = self.director.frame(t)
-        cam, h = frame.spec.camera, frame.horde
-        view = camera_view(cam.pos, cam.look_at, cam.fov, cam.roll, self.size)
-        return frame, self.horde.plan(h.positions, h.z, h.headings, h.phase, state=h.state,
-                                      kind=h.kind, view=view)
+        cam = frame.spec.camera
+        return frame, self._ahead(frame, camera_view(cam.pos, cam.look_at, cam.fov, cam.roll,
+                                                     self.size))
 
-    def show(self, frame: Frame, plan=None) -> None:
+    def _ahead(self, frame: Frame, view) -> Ahead:
+        h, state, t = frame.horde, frame.spec.state, frame.spec.t
+        return Ahead(self.horde.plan(h.positions, h.z, h.headings, h.phase, state=h.state,
+                                     kind=h.kind, view=view),
+                     self.effects.plan(state, t, view[0]),
+                     self.actors.poses(state.actors, t))
+
+    def show(self, frame: Frame, ahead: Ahead | None = None) -> None:
         """Put everything of `frame` on the stage: camera first (the horde's levels of
-        detail and the effects' billboards depend on it), then the story's state. `plan`:
-        the horde as `prepare` sorted it (None, or made for another camera: sorted here)."""
+        detail and the effects' billboards depend on it), then the story's state. `ahead`:
+        what `prepare` worked out (None, or made for another camera: worked out here)."""
         t, cam, state = frame.spec.t, frame.spec.camera, frame.spec.state
         if state.time_of_day != self.stage.time_of_day:
             self.stage.set_time_of_day(state.time_of_day)
@@ -86,14 +104,13 @@ class ScenePlayer:
         self.stage.set_camera(cam.pos, cam.look_at, cam.fov, cam.roll)
         self.stage.set_time(t)
         self.post.set_time(t)
-        h = frame.horde
-        if plan is None or not plan.seen_from(self.horde.view()):
-            plan = self.horde.plan(h.positions, h.z, h.headings, h.phase, state=h.state,
-                                   kind=h.kind)
-        self.horde.upload(plan)
-        self.actors.update(state.actors, t)
+        view = self.horde.view()
+        if ahead is None or not ahead.horde.seen_from(view):
+            ahead = self._ahead(frame, view)
+        self.horde.upload(ahead.horde)
+        self.actors.update(state.actors, t, ahead.poses)
         self.stage.update_shadow_map(self.actors.casters())
-        self.effects.update(state, t, cam.pos)
+        self.effects.show(ahead.effects, state)
         self.captions.update(state.captions)
 
     def draw(self, t: float):
@@ -160,11 +177,11 @@ def _progress(label: str, total: int, console: Console):
 
 def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
     """Yield each frame of `times` as (index, t, rgb), under a progress bar; each frame's
-    crowd is worked out, and its horde sorted, while the frame before it draws
-    (`frames_ahead`)."""
+    crowd, horde sorting, effects and poses are worked out while the frame before it
+    draws (`frames_ahead`)."""
     with _progress(label, len(times), console) as done:
-        for i, (t, (frame, plan)) in enumerate(frames_ahead(player.prepare, times)):
-            player.show(frame, plan)
+        for i, (t, (frame, ahead)) in enumerate(frames_ahead(player.prepare, times)):
+            player.show(frame, ahead)
             yield i, t, player.grabber.grab()
             done()
 
@@ -274,13 +291,13 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
         for t in times:
             before = max(0.0, t - dt)
             director.horde_at(max(0.0, before - dt))
-            ahead = frames_ahead(player.prepare, [before, t])
-            player.show(*next(ahead)[1])
+            jobs = frames_ahead(player.prepare, [before, t])
+            player.show(*next(jobs)[1])
             video.write(grab())
             t0 = clock()
-            frame, plan = next(ahead)[1]
+            frame, ahead = next(jobs)[1]
             t1 = clock()
-            player.show(frame, plan)
+            player.show(frame, ahead)
             t2 = clock()
             rgb = grab()
             t3 = clock()

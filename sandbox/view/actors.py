@@ -39,13 +39,19 @@ def _mat(m: np.ndarray) -> LMatrix4f:
     return LMatrix4f(*np.asarray(m, np.float64).T.ravel())
 
 
+def _posed(look: figures.Look, actor, t: float) -> np.ndarray:
+    """(J, 4, 4) joint matrices, each in its parent's frame, of person `actor` with
+    `look` at scene time `t` (s): numpy alone."""
+    p = figures.pose(look, actor.action, float(actor.phase), float(t),
+                     figures.actor_seed(actor.name))
+    return figures.joint_matrices(figures.skeleton(look), p)
+
+
 class _Figure:
     """One person: joint NodePaths under `root` (placed at the feet, facing heading)."""
 
     def __init__(self, parent: NodePath, name: str, look: figures.Look):
         self.look = look
-        self.skeleton = figures.skeleton(look)
-        self.seed = figures.actor_seed(name)
         self.root = parent.attach_new_node(name)
         self.joints: list[NodePath] = []
         for j, mesh in enumerate(figures.figure_meshes(look)):
@@ -54,11 +60,14 @@ class _Figure:
             _node(f"{name}-{figures.JOINTS[j]}", mesh).reparent_to(joint)
             self.joints.append(joint)
 
-    def place(self, actor, t: float) -> None:
+    def place(self, actor, t: float, joints: np.ndarray | None = None) -> None:
+        """Pose for `actor` at scene time `t`; joints: its matrices if worked out
+        already (`Actors.poses`)."""
         self.root.set_pos(*map(float, actor.pos))
         self.root.set_hpr(float(np.degrees(actor.heading)), 0.0, 0.0)
-        p = figures.pose(self.look, actor.action, float(actor.phase), float(t), self.seed)
-        for joint, m in zip(self.joints, figures.joint_matrices(self.skeleton, p)):
+        if joints is None:
+            joints = _posed(self.look, actor, t)
+        for joint, m in zip(self.joints, joints):
             joint.set_mat(_mat(m))
 
 
@@ -143,7 +152,9 @@ class Actors:
         self.shaders = [self.fx_shader]
         self._nodes: dict[str, tuple[str, _Figure | _Machine]] = {}
 
-    def update(self, actors: Sequence, t: float) -> None:
+    def update(self, actors: Sequence, t: float, poses: dict | None = None) -> None:
+        """Show and place `actors` at scene time `t` (s), hide the others. poses: the
+        people's joint matrices as `poses(actors, t)` gives them (None: worked out here)."""
         present = set()
         for actor in actors:
             entry = self._nodes.get(actor.name)
@@ -153,12 +164,22 @@ class Actors:
                 entry = (actor.kind, self._build(actor))
                 self._nodes[actor.name] = entry
             entry[1].root.show()
-            entry[1].place(actor, t)
+            if actor.kind in PEOPLE:
+                entry[1].place(actor, t, (poses or {}).get(actor.name))
+            else:
+                entry[1].place(actor, t)
             present.add(actor.name)
         for name, (_, obj) in self._nodes.items():
             if name not in present:
                 obj.root.hide()
         self._present = [actor.name for actor in actors]
+
+    def poses(self, actors: Sequence, t: float) -> dict[str, np.ndarray]:
+        """The joint matrices of the people among `actors` at scene time `t` (s), by
+        name, in numpy alone: a worker thread may work them out (`ScenePlayer.prepare`)
+        for `update`."""
+        return {a.name: _posed(self.cast.look(a.name, a.kind), a, t)
+                for a in actors if a.kind in PEOPLE}
 
     def casters(self) -> list[tuple[np.ndarray, float]]:
         """World bounding spheres ((3,) centre, radius m) of the actors on stage, as

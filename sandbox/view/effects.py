@@ -12,10 +12,14 @@ Flashes and fires also light the world through `Stage.set_point_lights`; "smoke"
 weather thickens the haze (`Stage.set_haze`) and `state.burnt` sets the school's
 burnt material (`Stage.set_burnt`).
 
-Place the camera (`Stage.set_camera`) before `update`: the quads face it.
+Place the camera (`Stage.set_camera`) before `update`: the quads face it. `plan` works
+out a frame's particles and lights in numpy alone for a given camera (a worker thread
+may run it: `ScenePlayer.prepare`), `show` puts a plan on the stage.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from panda3d.core import ColorBlendAttrib, OmniBoundingVolume
@@ -88,6 +92,20 @@ class _Layer:
         self.np.show()
 
 
+@dataclass(frozen=True)
+class EffectsPlan:
+    """One frame of effects as `Effects.plan` works them out: scene time t (s), the
+    camera's right and up (3,) the quads face, the additive particles, the alpha-blended
+    ones far to near, and the point lights (n, 7) (`Stage.set_point_lights`)."""
+
+    t: float
+    right: np.ndarray
+    up: np.ndarray
+    additive: fx.Batch
+    blended: fx.Batch
+    lights: np.ndarray
+
+
 class Effects:
     """Draws a SceneState's strikes, fires, weather and burnt state on `stage`.
 
@@ -112,17 +130,21 @@ class Effects:
 
     def update(self, state, t: float, camera_pos) -> None:
         """Build this frame's particles and lights from `state` at scene time `t`
-        (seconds); camera_pos (3,) metres centres the snow volume and orders the sort."""
-        t = float(t)
-        cam = np.asarray(camera_pos, np.float64).reshape(3)
+        (seconds) for the camera as it stands, at camera_pos (3,) metres (it centres the
+        snow volume and orders the sort): `show(plan(...), state)`."""
         mat = np.array(self.stage.base.camera.get_mat(self.stage.base.render),
                        np.float64).reshape(4, 4)
-        right, fwd, up = mat[0, :3], mat[1, :3], mat[2, :3]
-        right, fwd, up = (v / max(np.linalg.norm(v), 1e-9) for v in (right, fwd, up))
-        self.root.set_shader_input("u_fx_time", t)
-        self.root.set_shader_input("u_cam_right", tuple(map(float, right)))
-        self.root.set_shader_input("u_cam_up", tuple(map(float, up)))
+        mat[3, :3] = np.asarray(camera_pos, np.float64).reshape(3)
+        self.show(self.plan(state, t, mat), state)
 
+    def plan(self, state, t: float, cam_mat) -> EffectsPlan:
+        """`state`'s particles and lights at scene time `t` (s) seen by a camera with world
+        matrix cam_mat (4x4, Panda3D row-vector convention: rows right, forward, up,
+        position), in numpy alone."""
+        t = float(t)
+        mat = np.asarray(cam_mat, np.float64)
+        right, fwd, up = (v / max(np.linalg.norm(v), 1e-9) for v in mat[:3, :3])
+        cam = mat[3, :3]
         batches, lights = [], []
         for strike in state.strikes:
             b, l = fx.explosion(strike, t, self.params, self.seed)
@@ -136,12 +158,20 @@ class Effects:
             batches.append(fx.snow(t, cam, self.params, self.seed))
         allp = fx.Batch.join(batches)
         add = np.isin(allp.kind, fx.ADDITIVE_KINDS)
-        self.additive.write(allp.take(np.flatnonzero(add)))
         blended = allp.take(np.flatnonzero(~add))
         depth = (blended.pos - cam) @ fwd
-        self.alpha.write(blended.take(np.argsort(-depth, kind="stable")))
+        return EffectsPlan(t, right, up, allp.take(np.flatnonzero(add)),
+                           blended.take(np.argsort(-depth, kind="stable")),
+                           self.pick_lights(lights, cam))
 
-        self.lights = self.pick_lights(lights, cam)
+    def show(self, plan: EffectsPlan, state) -> None:
+        """Put `plan` on the stage, with `state`'s haze and burnt school."""
+        self.root.set_shader_input("u_fx_time", plan.t)
+        self.root.set_shader_input("u_cam_right", tuple(map(float, plan.right)))
+        self.root.set_shader_input("u_cam_up", tuple(map(float, plan.up)))
+        self.additive.write(plan.additive)
+        self.alpha.write(plan.blended)
+        self.lights = plan.lights
         self.stage.set_point_lights(self.lights)
         self.stage.set_haze(1.0 if state.weather == "smoke" else 0.0)
         self.stage.set_burnt(state.burnt)
