@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
@@ -22,6 +23,10 @@ from sandbox.director import Director, Frame
 from sandbox.config import ConfigError
 from sandbox.render.ahead import frames_ahead
 from sandbox.timeline import Scene, load_scene
+
+if TYPE_CHECKING:   # the view's types; the view itself is imported when a player opens
+    from sandbox.view.effects import EffectsPlan
+    from sandbox.view.horde import HordePlan
 
 QUALITIES = ("final", "draft")
 AGENTS_RANGE = (1, 200_000)  # the scene file's own limit on a spawn's count
@@ -35,8 +40,8 @@ class Ahead:
     particles and lights (`Effects.plan`) and the people's joint matrices
     (`Actors.poses`)."""
 
-    horde: object
-    effects: object
+    horde: HordePlan
+    effects: EffectsPlan
     poses: dict
 
 
