@@ -1,5 +1,6 @@
 """Frames worked out one ahead: the director computes the next frame (and the horde is
-sorted for its camera) on a worker thread while the current one draws.
+sorted for its camera, its effects and poses worked out) on a worker thread while the
+current one draws.
 
 The crowd's numba kernels run without the GIL and Panda3D lets go of it while it
 renders, so a frame's crowd step overlaps the draw of the frame before instead of adding

@@ -2,8 +2,8 @@
 
 Vertex layout (one interleaved array, 28 bytes a vertex): `vertex` float32 x3 (metres),
 `normal` float32 x3 (left out where a mesh has none), `color` uint8 x4 (RGBA, read as
-0..1 in shaders). Optional extra
-float32 columns (for example the horde's per-vertex limb id) are appended. Triangles are
+0..1 in shaders). Optional extra float32 columns (for example the horde's per-vertex
+limb id) are appended. Triangles are
 uint32 indices. Measured in DESIGN.md: 200k triangles in about 33 ms.
 """
 

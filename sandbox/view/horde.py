@@ -15,10 +15,10 @@ so that only the nearest `FULL_BUDGET` agents get the full figure and the next
 triangle count stays bounded however many agents crowd the view.
 
 Per-instance data live in one rgba32f buffer texture per level, written from numpy every
-`upload` (from a `plan`), three texels per drawn instance: (x, y, z, heading), (phase, tint, fade,
-fade side) and (behaviour state, kind, 0, 0). The two figure levels draw their buffer in
-two parts (`PARTS`): the figures drawn whole, then those in a fade band, so only the
-second part's shader can discard. Every level animates the state the same
+`upload` (from a `plan`), three texels per drawn instance: (x, y, z, heading), (phase,
+tint, fade, fade side) and (behaviour state, kind, 0, 0). The two figure levels draw
+their buffer in two parts (`PARTS`): the figures drawn whole, then those in a fade band,
+so only the second part's shader can discard. Every level animates the state the same
 way (`shaders/horde_common.glsl`: `gait`, `lying_pose`): idle/wander shamble, lured/chase
 sprint, attack lunge, humans and the turning walk upright (the turning shudder), knocked
 thrash and dead lie flat along their heading (a card lying on the ground far away).

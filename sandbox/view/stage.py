@@ -163,7 +163,6 @@ class Stage:
         self.casting = False      # the moving casters' map holds casters this frame
         self.burnt = 0.0
         self._shadow_stale = True    # the sun or its trees moved since the map was drawn
-        self._cast_drawn = False     # the casters' map holds some caster's depths
         self._applied = None      # (lights, burnt?, casting) the nodes' shaders are set for
         self.world_shader = self.variant(0, False)
         self.tree_shader = self.variant(0, False, instanced=True)
@@ -307,8 +306,7 @@ class Stage:
         sun.set_active(self._shadow_stale)
         self._shadow_stale = False
         fitted = self._fit_cast(casters)
-        cast.set_active(fitted or self._cast_drawn)
-        self._cast_drawn = fitted
+        cast.set_active(fitted or self.casting)   # once more after they leave: emptied
         if fitted != self.casting:   # shaders look the casters' map up only while it is used
             self.casting = fitted
             self._apply_variants()
