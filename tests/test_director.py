@@ -146,6 +146,17 @@ def test_frames_worked_out_ahead_are_a_plain_loops_bit_for_bit(finale):
         assert np.array_equal(cam.pos, got_cam.pos) and np.array_equal(cam.look_at, got_cam.look_at)
 
 
+def test_frames_are_worked_out_on_one_worker_thread():
+    import threading
+    from sandbox.render.ahead import frames_ahead
+
+    def make(t):
+        return threading.current_thread()
+
+    workers = {thread for _, thread in frames_ahead(make, [k / 24 for k in range(8)])}
+    assert len(workers) == 1 and threading.current_thread() not in workers
+
+
 def test_an_error_working_out_a_frame_is_raised_for_that_frame(finale):
     from sandbox.render.ahead import frames_ahead
 

@@ -6,10 +6,13 @@ The crowd's numba kernels run without the GIL and Panda3D lets go of it while it
 renders, so a frame's crowd step overlaps the draw of the frame before instead of adding
 to it: on a GPU machine the step is most of a 100,000-agent frame, and under software GL
 it fills the moments when one core draws alone (vertex work is single-threaded there).
+One worker serves the whole loop: numba's OpenMP runtime gives each calling thread a
+team of threads of its own, so a thread per frame made (and dropped) a team per frame.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from concurrent.futures import Future
 from typing import Iterator
@@ -23,25 +26,33 @@ def frames_ahead(make, times: list[float]) -> Iterator[tuple[float, object]]:
 
     Only one job runs at a time and each starts after the one before it has finished, so
     the director sees the same calls in the same order as a plain loop and the frames are
-    the same bit for bit. A job's error is raised here, for its frame. The workers are
-    daemon threads: a loop left early (Ctrl-C, an error) abandons the frame in flight and
+    the same bit for bit. A job's error is raised here, for its frame. The worker is a
+    daemon thread: a loop left early (Ctrl-C, an error) abandons the frame in flight and
     does not wait for it, so a long catch-up of the crowd cannot hold up the exit.
     """
-    pending = _start(make, times[0]) if times else None
-    for i, t in enumerate(times):
-        frame = pending.result()
-        pending = _start(make, times[i + 1]) if i + 1 < len(times) else None
-        yield t, frame
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_work, args=(make, jobs), name="hyosan-director",
+                     daemon=True).start()
+    try:
+        pending = _submit(jobs, times[0]) if times else None
+        for i, t in enumerate(times):
+            frame = pending.result()
+            pending = _submit(jobs, times[i + 1]) if i + 1 < len(times) else None
+            yield t, frame
+    finally:
+        jobs.put(None)   # the worker stops after the job in flight
 
 
-def _start(make, t: float) -> Future:
+def _submit(jobs: queue.SimpleQueue, t: float) -> Future:
     future: Future = Future()
+    jobs.put((t, future))
+    return future
 
-    def work():
+
+def _work(make, jobs: queue.SimpleQueue) -> None:
+    while (job := jobs.get()) is not None:
+        t, future = job
         try:
             future.set_result(make(t))
         except BaseException as error:  # handed to the caller with its frame
             future.set_exception(error)
-
-    threading.Thread(target=work, name="hyosan-director", daemon=True).start()
-    return future

@@ -8,6 +8,8 @@ scene time, never wall-clock.
 
 from __future__ import annotations
 
+import os
+
 from panda3d.core import loadPrcFileData
 
 _BASE = None
@@ -52,7 +54,8 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
     `size`: (width, height) pixels of the main window/offscreen buffer. Panda3D allows
     one ShowBase per process, so a second call returns the first base (its size must
     match, else ValueError). The default mouse trackball is disabled: cameras are set
-    explicitly by the stage.
+    explicitly by the stage. numba's OpenMP threads are set to wait asleep
+    (OMP_WAIT_POLICY, unless already set).
     """
     global _BASE
     if _BASE is not None:
@@ -61,6 +64,11 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
             raise ValueError(f"open_base: a ShowBase of {w}x{h} already exists in this "
                              f"process; asked for {size[0]}x{size[1]}")
         return _BASE
+    # numba's OpenMP threads spin after each parallel kernel, waiting for the next; beside
+    # a software rasteriser that spinning takes the cores its threads need (a fifth of
+    # the CPU of a draft render here), so they sleep instead. OpenMP reads this when numba
+    # first runs a parallel kernel, which in a rendering process comes after the base.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     loadPrcFileData("hyosan-view", prc_lines(size, headless))
     from direct.showbase.ShowBase import ShowBase
 
