@@ -34,7 +34,9 @@ float hash(uvec2 p) {
 #endif
 
 void main() {
-    vec3 hdr = texture(u_scene, v_uv).rgb + u_bloom_intensity * texture(u_bloom, v_uv).rgb;
+    // the scene is this pass's size: its texel, unfiltered (a filtered tap costs twice)
+    vec3 hdr = texelFetch(u_scene, ivec2(gl_FragCoord.xy), 0).rgb
+             + u_bloom_intensity * texture(u_bloom, v_uv).rgb;
     vec3 u = sqrt(filmic(hdr));
     // texel centres: 0 -> the first entry, 1 -> the last
     vec3 c = texture(u_grade, (u * (u_grade_size - 1.0) + 0.5) / u_grade_size).rgb;

@@ -1,8 +1,10 @@
 #version 330
 // FXAA (after Lottes' FXAA 3.11 "PC console" variant): luma of the 4 diagonal
-// neighbours gives the edge direction; two and four taps along it are blended, the
-// four-tap result kept unless it leaves the local luma range. Input: the composite
-// with luma in alpha, display-referred.
+// neighbour pixels gives the edge direction; two and four taps along it are blended,
+// the four-tap result kept unless it leaves the local luma range. Input: the composite
+// with luma in alpha, display-referred, this pass's size. The pixel and its neighbours
+// are read unfiltered (texelFetch: half the cost of a filtered tap on a software
+// rasteriser); only the taps along the edge need the filter.
 uniform sampler2D u_src;
 uniform vec2 u_texel;          // 1 / frame size in pixels
 in vec2 v_uv;
@@ -13,11 +15,13 @@ const float REDUCE_MIN = 1.0 / 128.0;
 const float SPAN_MAX = 8.0;
 
 void main() {
-    vec4 m = texture(u_src, v_uv);
-    float nw = texture(u_src, v_uv + vec2(-0.5, -0.5) * u_texel).a;
-    float ne = texture(u_src, v_uv + vec2( 0.5, -0.5) * u_texel).a;
-    float sw = texture(u_src, v_uv + vec2(-0.5,  0.5) * u_texel).a;
-    float se = texture(u_src, v_uv + vec2( 0.5,  0.5) * u_texel).a;
+    ivec2 p = ivec2(gl_FragCoord.xy);
+    ivec2 last = textureSize(u_src, 0) - 1;   // neighbours off the frame: its edge pixels
+    vec4 m = texelFetch(u_src, p, 0);
+    float nw = texelFetch(u_src, clamp(p + ivec2(-1, -1), ivec2(0), last), 0).a;
+    float ne = texelFetch(u_src, clamp(p + ivec2( 1, -1), ivec2(0), last), 0).a;
+    float sw = texelFetch(u_src, clamp(p + ivec2(-1,  1), ivec2(0), last), 0).a;
+    float se = texelFetch(u_src, clamp(p + ivec2( 1,  1), ivec2(0), last), 0).a;
     float lo = min(m.a, min(min(nw, ne), min(sw, se)));
     float hi = max(m.a, max(max(nw, ne), max(sw, se)));
     if (hi - lo < max(0.0312, hi * 0.125)) { o_color = vec4(m.rgb, 1.0); return; }
