@@ -2,10 +2,18 @@
 // Effect particles, shaded procedurally per kind (fx_kinds.glsl): fbm fireball puffs and
 // flame tongues (heat -> colour ramp), lit billowing smoke and debris, snow,
 // a ground shock ring and soft glow sprites. ADDITIVE builds the variant drawn with
-// one/one blending (emissive kinds); without it the output is alpha-blended.
+// one/one blending (emissive kinds); without it the output is alpha-blended. KINDS, a
+// bit mask (bit k: kind k), builds a variant with only those kinds' code: a software
+// rasteriser runs every kind's branch for every fragment, so a layer drawing snow alone
+// would pay for the fireball's fbm too (sandbox/view/effects.py picks the variant of
+// the kinds each frame draws). Without KINDS all kinds are built.
 #include "common.glsl"
 #include "fx_noise.glsl"
 #include "fx_kinds.glsl"
+#ifndef KINDS
+#define KINDS 255
+#endif
+#define HAS(kind) (((KINDS) >> (kind)) & 1)
 uniform float u_fx_time;       // scene time, seconds
 uniform vec3 u_cam_right;
 uniform vec3 u_cam_up;
@@ -32,6 +40,7 @@ void main() {
     vec2 so = vec2(fract(seed * 0.137) * 91.0, fract(seed * 0.311) * 57.0);
     vec3 c = vec3(0.0);
     float a = 0.0;
+#if HAS(FX_FIREBALL)
     if (kind == FX_FIREBALL) {
         // a churning ball: fbm eats the rim, the core is hotter than the edge, and the
         // cooler folds turn to black soot as the whole ball cools (param: heat 1 -> 0)
@@ -42,7 +51,10 @@ void main() {
         vec3 soot = lit(vec3(0.035, 0.03, 0.026), normalize(u_cam_up + cross(u_cam_right, u_cam_up)));
         c = mix(fire, soot, smoothstep(0.32, 0.08, heat));
         a = d * v_color.a;
-    } else if (kind == FX_SMOKE) {
+    }
+#endif
+#if HAS(FX_SMOKE)
+    if (kind == FX_SMOKE) {
         float n = fx_fbm(uv * 1.3 + so + vec2(u_fx_time * 0.05, -u_fx_time * 0.12), 3);
         float d = smoothstep(1.0, 0.25, r + (n - 0.5) * 1.0);
         vec3 toward = cross(u_cam_right, u_cam_up);
@@ -52,7 +64,10 @@ void main() {
         // the fire below lights the column's underside
         c += fx_fire_color(param) * param * 2.5 * smoothstep(0.4, -1.0, uv.y) * n;
         a = d * v_color.a;
-    } else if (kind == FX_FLAME) {
+    }
+#endif
+#if HAS(FX_FLAME)
+    if (kind == FX_FLAME) {
         float y = uv.y * 0.5 + 0.5;                      // 0 base .. 1 tip
         float n = fx_fbm(vec2(uv.x * 1.8, y * 2.2 - u_fx_time * 2.6) + so, 3);
         float width = pow(max(1.0 - y, 0.0), 0.7) * (0.35 + 0.65 * smoothstep(0.0, 0.15, y));
@@ -60,19 +75,31 @@ void main() {
         float heat = (1.0 - y) * (0.4 + 0.65 * n);
         c = fx_fire_color(heat) * v_color.rgb;
         a = d * v_color.a;
-    } else if (kind == FX_SPARK || kind == FX_GLOW) {
+    }
+#endif
+#if HAS(FX_SPARK) || HAS(FX_GLOW)
+    if (kind == FX_SPARK || kind == FX_GLOW) {
         float k = kind == FX_SPARK ? 7.0 : 3.0;
         c = v_color.rgb;
         a = exp(-r * r * k) * v_color.a * smoothstep(1.0, 0.8, r);
-    } else if (kind == FX_DEBRIS) {
+    }
+#endif
+#if HAS(FX_DEBRIS)
+    if (kind == FX_DEBRIS) {
         float ang = atan(uv.y, uv.x);
         float edge = 0.55 + 0.4 * fx_noise(vec2(ang * 1.3 + 4.0, 0.0) + so);
         a = (1.0 - smoothstep(edge - 0.08, edge, r)) * v_color.a;
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) + fx_fire_color(param) * param * 3.0;
-    } else if (kind == FX_SNOW) {
+    }
+#endif
+#if HAS(FX_SNOW)
+    if (kind == FX_SNOW) {
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0));
         a = smoothstep(1.0, 0.2, r) * v_color.a;
-    } else if (kind == FX_RING) {
+    }
+#endif
+#if HAS(FX_RING)
+    if (kind == FX_RING) {
         // dust thrown out by the shock front: a ragged bright band with a thin trail inside
         float ang = atan(uv.y, uv.x);
         float n = fx_fbm(vec2(ang * 3.0, r * 4.0) + so, 3);
@@ -80,6 +107,7 @@ void main() {
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) * (0.8 + 0.4 * n);
         a = clamp(band * (0.5 + 0.8 * n), 0.0, 1.0) * v_color.a * step(r, 1.0);
     }
+#endif
     if (a < 0.003) discard;
 #ifdef ADDITIVE
     c *= exp(-u_fog_density * v_dist);

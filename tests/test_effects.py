@@ -169,6 +169,28 @@ def test_seeking_gives_the_same_frame(fx):
     assert np.abs(fresh - _frame(fx, SceneState(), 3.4)).mean() > 1.0
 
 
+def test_kind_variants_draw_what_the_all_kinds_shader_draws(fx):
+    from sandbox import world
+    from sandbox.timeline.state import Fire, SceneState, Strike
+    from sandbox.view import fx_emitters
+    stage, effects, grab = fx
+    camp = world.anchors()["campfire"]
+    for state, t in ((SceneState(strikes=(Strike(HIT, 0.0, 1.0, 0),), weather="snow"), 0.6),
+                     (SceneState(fires=(Fire(camp, 0.6, 1.0, 3),), weather="snow"), 2.0),
+                     (SceneState(weather="snow"), 2.0)):
+        picked = _frame(fx, state, t)
+        layers = [layer for layer in (effects.alpha, effects.additive) if layer.count]
+        masks = [layer.mask for layer in layers]
+        assert all(mask != 255 for mask in masks)   # fewer kinds than all
+        for layer in layers:
+            layer.np.set_shader(effects.variant(layer is effects.additive, 255), 20)
+        every = grab.grab().astype(np.float32)
+        for layer in layers:
+            layer.mask = None   # the next frame picks its variant again
+        assert np.abs(picked - every).max() <= 1.0
+    assert masks == [1 << fx_emitters.SNOW]   # the last: snow alone
+
+
 def test_emitters_are_pure_and_bounded():
     from sandbox.config import ParamSet
     from sandbox.timeline.state import Strike

@@ -4,10 +4,11 @@
 camera): the particles come from `sandbox.view.fx_emitters` (closed-form in each
 emitter's age, seeded tables), so rendering frame t after any other frame gives the same
 pixels as rendering it alone. Particles are instanced quads (one Geom, one draw call per
-blend mode) shaded procedurally by `shaders/fx_particles.frag`: smoke, debris, snow and
-the shock ring and the (optically thick) fireball alpha-blended and sorted back to
-front in numpy; flames, sparks and glows additive. Both depth-test against the world and horde and write no
-depth, draw after the horde (fixed bin) and stay out of the sun's shadow pass.
+blend mode) shaded procedurally by `shaders/fx_particles.frag`, built for the kinds each
+layer draws this frame: smoke, debris, snow, the shock ring and the (optically thick)
+fireball alpha-blended and sorted back to front in numpy; flames, sparks and glows
+additive. Both depth-test against the world and horde and write no depth, draw after
+the horde (fixed bin) and stay out of the sun's shadow pass.
 Flashes and fires also light the world through `Stage.set_point_lights`; "smoke"
 weather thickens the haze (`Stage.set_haze`) and `state.burnt` sets the school's
 burnt material (`Stage.set_burnt`).
@@ -40,15 +41,24 @@ def _quad():
     return make_geom(v, n, c, np.array([[0, 1, 2], [0, 2, 3]]))
 
 
+def kinds_mask(kinds: np.ndarray) -> int:
+    """The bit mask (bit k: kind k) of the particle kinds in `kinds`: the KINDS of the
+    fx_particles.frag variant that draws them."""
+    return int(np.bitwise_or.reduce(np.left_shift(1, np.unique(kinds).astype(np.int64)),
+                                    initial=0))
+
+
 class _Layer:
-    """One instanced quad node with its own blend mode and growing instance buffer."""
+    """One instanced quad node with its own blend mode and growing instance buffer,
+    shaded each frame by the variant built for the kinds it draws (`shader(mask)`)."""
 
     def __init__(self, parent, name: str, shader, additive: bool, sort: int):
         node = geom_node(name, _quad())
         node.set_bounds(OmniBoundingVolume())
         node.set_final(True)
         self.np = parent.attach_new_node(node)
-        self.np.set_shader(shader, 20)
+        self.shader = shader
+        self.mask = None
         self.np.set_bin("fixed", sort)
         self.np.set_depth_write(False)
         self.np.set_depth_test(True)
@@ -80,6 +90,10 @@ class _Layer:
         if n == 0:  # an instance count of 0 would draw one uninstanced copy
             self.np.hide()
             return
+        mask = kinds_mask(b.kind)
+        if mask != self.mask:
+            self.mask = mask
+            self.np.set_shader(self.shader(mask), 20)
         buf = np.frombuffer(self.tex.modify_ram_image(), np.float32).reshape(-1, TEXELS, 4)
         buf[:n, 0, :3] = b.pos
         buf[:n, 0, 3] = b.size
@@ -118,15 +132,29 @@ class Effects:
         self.seed = int(seed)
         self.params = ParamSet(fx.PARAMS, params, "effects")
         self.root = stage.root.attach_new_node("effects")
-        self.shaders = [stage.load_shader("fx_particles.vert", "fx_particles.frag"),
-                        stage.load_shader("fx_particles.vert", "fx_particles.frag",
-                                          {"ADDITIVE": 1})]
-        self.alpha = _Layer(self.root, "fx-alpha", self.shaders[0], False, BIN_SORT)
-        self.additive = _Layer(self.root, "fx-additive", self.shaders[1], True, BIN_SORT + 1)
+        self._variants: dict[tuple[bool, int], object] = {}
+        self.alpha = _Layer(self.root, "fx-alpha", lambda mask: self.variant(False, mask),
+                            False, BIN_SORT)
+        self.additive = _Layer(self.root, "fx-additive", lambda mask: self.variant(True, mask),
+                               True, BIN_SORT + 1)
         self.root.set_shader_input("u_fx_time", 0.0)
         self.root.set_shader_input("u_cam_right", (1.0, 0.0, 0.0))
         self.root.set_shader_input("u_cam_up", (0.0, 0.0, 1.0))
         self.lights = np.zeros((0, 7))
+
+    def variant(self, additive: bool, mask: int):
+        """The particle shader for one blend mode (`additive`) and the kinds in `mask`
+        (`kinds_mask`), built once."""
+        key = (additive, mask)
+        if key not in self._variants:
+            self._variants[key] = self.stage.load_shader(
+                "fx_particles.vert", "fx_particles.frag", {"ADDITIVE": additive, "KINDS": mask})
+        return self._variants[key]
+
+    @property
+    def shaders(self) -> list:
+        """Every particle shader built so far."""
+        return list(self._variants.values())
 
     def update(self, state, t: float, camera_pos) -> None:
         """Build this frame's particles and lights from `state` at scene time `t`
