@@ -171,6 +171,7 @@ def test_seeking_gives_the_same_frame(fx):
 
 def test_kind_variants_draw_what_the_all_kinds_shader_draws(fx):
     from sandbox import world
+    from sandbox.view import shaders
     from sandbox.timeline.state import Fire, SceneState, Strike
     from sandbox.view import fx_emitters
     stage, effects, grab = fx
@@ -189,6 +190,7 @@ def test_kind_variants_draw_what_the_all_kinds_shader_draws(fx):
             layer.mask = None   # the next frame picks its variant again
         assert np.abs(picked - every).max() <= 1.0
     assert masks == [1 << fx_emitters.SNOW]   # the last: snow alone
+    shaders.check_compiled(stage.base, effects.shaders)
 
 
 def test_emitters_are_pure_and_bounded():

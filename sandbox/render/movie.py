@@ -298,7 +298,7 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
         for t in times:
             before = max(0.0, t - dt)
             director.horde_at(max(0.0, before - dt))
-            jobs = frames_ahead(player.prepare, [before, t, t + dt])
+            jobs = frames_ahead(player.prepare, [before, t, min(t + dt, scene.duration)])
             player.show(*next(jobs)[1])
             video.write(grab())
             t0 = clock()
