@@ -157,6 +157,24 @@ def test_frames_are_worked_out_on_one_worker_thread():
     assert len(workers) == 1 and threading.current_thread() not in workers
 
 
+def test_each_frame_is_used_before_the_next_is_worked_out():
+    from sandbox.render.ahead import frames_ahead
+
+    log = []
+
+    def make(t):
+        log.append(("make", t))
+        return t
+
+    def use(frame):
+        log.append(("use", frame))
+        return -frame
+
+    times = [k / 24 for k in range(6)]
+    assert list(frames_ahead(make, times, use)) == [(t, -t) for t in times]
+    assert log == [(step, t) for t in times for step in ("make", "use")]
+
+
 def test_an_error_working_out_a_frame_is_raised_for_that_frame(finale):
     from sandbox.render.ahead import frames_ahead
 

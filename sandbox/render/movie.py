@@ -183,10 +183,10 @@ def _progress(label: str, total: int, console: Console):
 def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
     """Yield each frame of `times` as (index, t, rgb), under a progress bar; each frame's
     crowd, horde sorting, effects and poses are worked out while the frame before it
-    draws (`frames_ahead`)."""
+    draws (`frames_ahead`), and each frame is put on stage before that work starts."""
     with _progress(label, len(times), console) as done:
-        for i, (t, (frame, ahead)) in enumerate(frames_ahead(player.prepare, times)):
-            player.show(frame, ahead)
+        shown = frames_ahead(player.prepare, times, lambda prepared: player.show(*prepared))
+        for i, (t, _) in enumerate(shown):
             yield i, t, player.grabber.grab()
             done()
 
@@ -279,11 +279,11 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     Each timed frame is drawn as in a render: the crowd is first brought, untimed, to two
     frames before it; the frame before it is drawn and encoded untimed while the timed
     frame's crowd is worked out on the worker thread (`frames_ahead`), so "crowd" is what
-    the loop waits for that, one movie frame's worth of stepping; while the timed frame
-    draws, the worker works out the frame after it, which shares the cores with the draw
-    as in a render; the encoder also works on its own thread (`VideoWriter`), so "encode"
-    is what the loop waits for it. The overall rate counts the timed stages and the
-    final flush."""
+    the loop waits for that, one movie frame's worth of stepping; once the timed frame is
+    on stage, the worker works out the frame after it, sharing the cores with the draw as
+    in a render (that frame is then shown, untimed, and dropped); the encoder also works
+    on its own thread (`VideoWriter`), so "encode" is what the loop waits for it. The
+    overall rate counts the timed stages and the final flush."""
     from sandbox.render.video import VideoWriter
     from sandbox.view.app import renderer
 
@@ -294,18 +294,24 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     ms = {stage: [] for stage in BENCH_STAGES}
     clock = time.perf_counter
     video = VideoWriter(None, size, fps, codec=codec, quality=quality, crf=crf)
+    shown: list[float] = []   # the clock before and after each show of a timed frame's trio
+
+    def show(prepared):
+        shown.append(clock())
+        player.show(*prepared)
+        shown.append(clock())
+
     with video, _progress(f"bench {scene.path.name}", frames, console) as done:
         for t in times:
             before = max(0.0, t - dt)
             director.horde_at(max(0.0, before - dt))
-            jobs = frames_ahead(player.prepare, [before, t, min(t + dt, scene.duration)])
-            player.show(*next(jobs)[1])
+            shown.clear()
+            jobs = frames_ahead(player.prepare, [before, t, min(t + dt, scene.duration)], show)
+            next(jobs)
             video.write(grab())
             t0 = clock()
-            frame, ahead = next(jobs)[1]
-            t1 = clock()
-            player.show(frame, ahead)
-            t2 = clock()
+            next(jobs)
+            t1, t2 = shown[2:4]
             rgb = grab()
             t3 = clock()
             video.write(rgb)
