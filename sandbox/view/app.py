@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from panda3d.core import loadPrcFileData
+from panda3d.core import CullBinManager, loadPrcFileData
 
 _BASE = None
 
@@ -78,6 +78,12 @@ def open_base(size: tuple[int, int] = (1280, 720), headless: bool = True):
                            "(no OpenGL? headless needs Mesa's EGL: libegl1/libgl1-mesa-dri)")
     base.disableMouse()
     base.setBackgroundColor(0, 0, 0, 1)
+    # Opaque geometry draws in scene-graph order. Panda3D's default state-sorted bin
+    # orders render states by their addresses in memory, which differ from run to run,
+    # and where two surfaces meet at equal depth the first drawn wins: the same frame
+    # came out with a few pixels changed between runs.
+    bins = CullBinManager.get_global_ptr()
+    bins.set_bin_type(bins.find_bin("opaque"), CullBinManager.BT_unsorted)
     _BASE = base
     return base
 
