@@ -10,7 +10,7 @@ import pytest
 from sandbox.cli import main
 from sandbox.config import ConfigError
 from sandbox.crowd import load_preset
-from sandbox.crowd.bake import load
+from sandbox.crowd.bake import check, load
 from sandbox.crowd.bench import bench, make_scenario
 from sandbox.crowd.setup import load_setup
 from sandbox.paths import CROWD_PRESETS
@@ -44,6 +44,7 @@ def test_bake_then_export_round_trip(tmp_path, capsys):
     out = tmp_path / "run.npz"
     assert main(["crowd", "bake", "rooftop_siege", "-o", str(out), "--seconds", "0.5",
                  "--agents", "50", "--seed", "3"]) == 0
+    check(out)   # the headers' checks pass on what `load` reads
     b = load(out)
     assert b.frames == 16 and b.n == 50
     assert b.positions.dtype == np.float32 and b.state.dtype == np.uint8
@@ -59,6 +60,16 @@ def test_bake_then_export_round_trip(tmp_path, capsys):
     last = np.array(rows[-1], dtype=float)
     assert last[0] == 49 and last[1] == 15
     assert np.allclose(last[2:4], b.positions[15, 49], atol=1e-4)
+
+
+def test_a_bake_whose_arrays_disagree_fails_both_checks(tmp_path):
+    bad = tmp_path / "run.npz"
+    arrays = {k: np.zeros((4, 9), np.float32) for k in ("headings", "phase", "kind", "state")}
+    np.savez(bad, dt=0.1, positions=np.zeros((4, 9, 2), np.float32),
+             level=np.zeros((4, 8), np.uint8), **arrays)
+    for read in (check, load):
+        with pytest.raises(ConfigError, match="array shapes disagree"):
+            read(bad)
 
 
 @pytest.mark.parametrize("argv, words", [

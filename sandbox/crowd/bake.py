@@ -9,6 +9,7 @@ pandas and PedPy (TrajectoryData, frame rate 1/dt) read it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -82,17 +83,42 @@ def record(crowd: Crowd, steps: int, before_step: Callable[[Crowd], None] | None
 
 def load(path: str | Path) -> Bake:
     """A bake written by `Bake.save` (ConfigError naming the file if it is not one)."""
+    with _opened(path) as z:
+        data = {k: z[k] for k in (*_ARRAYS, "dt")}
+    _check_shapes(path, {k: v.shape for k, v in data.items()})
+    return Bake(dt=float(data.pop("dt")), **data)
+
+
+def check(path: str | Path) -> None:
+    """`load`'s checks on the arrays' headers alone, their data left on disk: for a
+    process that hands the path to others (the render's workers) and loads nothing."""
+    with _opened(path) as z:
+        shapes = {}
+        for k in (*_ARRAYS, "dt"):
+            with z.zip.open(f"{k}.npy") as f:
+                version = np.lib.format.read_magic(f)
+                read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0)
+                shapes[k] = read(f)[0]
+    _check_shapes(path, shapes)
+
+
+@contextlib.contextmanager
+def _opened(path: str | Path):
+    """np.load's NpzFile of `path`; what goes wrong in the block is a ConfigError."""
     try:
         with np.load(path) as z:
-            data = {k: z[k] for k in (*_ARRAYS, "dt")}
+            yield z
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such bake") from None
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise ConfigError(f"{path}: not a crowd bake ({exc})") from None
-    shape = data["positions"].shape
-    if len(shape) != 3 or shape[2] != 2 or any(data[k].shape != shape[:2] for k in _ARRAYS[1:]):
+
+
+def _check_shapes(path, shapes: dict) -> None:
+    shape = shapes["positions"]
+    if len(shape) != 3 or shape[2] != 2 or any(shapes[k] != shape[:2] for k in _ARRAYS[1:]):
         raise ConfigError(f"{path}: not a crowd bake (array shapes disagree)")
-    return Bake(dt=float(data.pop("dt")), **data)
 
 
 def export_csv(bake: Bake, path: str | Path) -> int:
