@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sandbox import paths
@@ -9,6 +10,7 @@ from sandbox.commands.common import (UserError, positive_int, ranged_int, scene_
                                      size_arg, writable_output)
 
 ORDER = 10
+DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 
 
 # Options that only mean something in one mode of `render`, by destination name.
@@ -40,30 +42,29 @@ def cmd_render(args) -> int:
 
     if args.bake is not None and args.agents is not None:
         raise UserError("--agents and --bake do not go together (a bake has its own agents)")
-    scene = movie.prepare(scene_file, args.agents)
-    bake = None
     if args.bake is not None:
-        from sandbox.crowd.bake import load
-        bake = load(args.bake)
+        from sandbox.crowd.bake import check
+        check(args.bake)   # a bad file is a one-line error before anything opens
+    spec = movie.PlayerSpec(movie.prepare(scene_file, args.agents), args.size, args.quality,
+                            args.bake)
     codec = args.codec or "h264"
     if mode == "bench":
-        result = movie.bench(scene, args.size, args.fps, frames=args.frames or 48,
-                             quality=args.quality, codec=codec, bake=bake)
+        result = movie.bench(spec, args.fps, frames=args.frames or 48, codec=codec,
+                             jobs=args.jobs)
         print_bench(result, as_json=args.json)
         return 0
-    times = movie.frame_times(scene, args.fps, args.start, args.end)
+    times = movie.frame_times(spec.scene, args.fps, args.start, args.end)
     if mode == "stills":
         folder = writable_output(args.stills / "contact.png").parent
-        movie.render_stills(scene, folder, args.size, args.fps, times=times,
-                            every=args.every or 1, quality=args.quality, bake=bake)
+        movie.render_stills(spec, folder, times=times, every=args.every or 1, jobs=args.jobs)
         return 0
     out = args.output or paths.OUT / f"{scene_file.stem}{video.CODECS[codec].suffixes[0]}"
     try:
         video.check_output(codec, args.crf, out)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    movie.render_movie(scene, writable_output(out), args.size, args.fps, times=times,
-                       quality=args.quality, codec=codec, crf=args.crf, bake=bake)
+    movie.render_movie(spec, writable_output(out), args.fps, times=times, codec=codec,
+                       crf=args.crf, jobs=args.jobs)
     return 0
 
 
@@ -144,6 +145,12 @@ def register(sub) -> None:
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",
                    help="with --bench: print the result as one JSON object on stdout")
+    p.add_argument("--jobs", type=ranged_int(1, 16), default=DEFAULT_JOBS, metavar="N",
+                   help="processes drawing frames at once, each with its own renderer, frame "
+                   "k by process k mod N; the frames are the same for any N. Under software "
+                   "GL one process leaves a core idle while it bins a pass's triangles and "
+                   f"its rasteriser waits (default {DEFAULT_JOBS}: up to 2, one per core; "
+                   "1 draws in this process) (any render mode)")
     p.add_argument("--bake", type=Path, default=None, metavar="RUN.npz",
                    help="play back a recorded crowd (hyosan crowd bake) instead of simulating "
                    "the scene's own (any render mode)")

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from sandbox.director import Director, Frame
 from sandbox.config import ConfigError
+from sandbox.render import workers
 from sandbox.render.ahead import frames_ahead
 from sandbox.timeline import Scene, load_scene
 
@@ -80,7 +81,7 @@ class ScenePlayer:
         self.post = PostChain(self.base, self.stage, quality)
         self.captions = Captions(self.base)
         self.grabber = FrameGrabber(self.base)
-        self.size = size
+        self.size, self.quality = size, quality
 
     def prepare(self, t: float):
         """Scene time `t`'s frame and what `show` needs of it worked out for the frame's
@@ -122,6 +123,23 @@ class ScenePlayer:
         """Render scene time `t`; returns the (h, w, 3) uint8 RGB frame."""
         self.show(self.director.frame(t))
         return self.grabber.grab()
+
+
+@dataclasses.dataclass(frozen=True)
+class PlayerSpec:
+    """What it takes to open a `ScenePlayer`, as plain data: a worker process
+    (`sandbox.render.workers`) gets it and opens its own. `bake`: the path of a recorded
+    crowd (`hyosan crowd bake`) to play back, loaded where the player opens."""
+
+    scene: Scene
+    size: tuple[int, int] = (1280, 720)
+    quality: str = "final"
+    bake: Path | None = None
+
+    def open(self) -> ScenePlayer:
+        from sandbox.crowd.bake import load
+        return ScenePlayer(self.scene, self.size, self.quality,
+                           None if self.bake is None else load(self.bake))
 
 
 def with_agents(scene: Scene, n: int) -> Scene:
@@ -180,42 +198,61 @@ def _progress(label: str, total: int, console: Console):
         yield lambda: bar.advance(task)
 
 
-def _rendered(player: ScenePlayer, times: list[float], label: str, console: Console):
-    """Yield each frame of `times` as (index, t, rgb), under a progress bar; each frame's
-    crowd, horde sorting, effects and poses are worked out while the frame before it
-    draws (`frames_ahead`), and each frame is put on stage before that work starts."""
+def drawn(player: ScenePlayer, times: list[float]):
+    """Yield (t, rgb) for each of `times`, drawn by `player`: each frame's crowd, horde
+    sorting, effects and poses are worked out while the frame before it draws
+    (`frames_ahead`), and each frame is put on stage before that work starts."""
+    for t, _ in frames_ahead(player.prepare, times, lambda prepared: player.show(*prepared)):
+        yield t, player.grabber.grab()
+
+
+def _rendered(spec: PlayerSpec, times: list[float], jobs: int, label: str, console: Console,
+              opened=None):
+    """Yield each frame of `times` as (index, t, rgb), in order, under a progress bar:
+    drawn here (`jobs` 1) or by `jobs` worker processes, interleaved (`workers`);
+    `opened()` is called once the players are open, before the first frame draws."""
+    jobs = min(jobs, len(times))
+    if jobs == 1:
+        player = spec.open()
+        if opened is not None:
+            opened()
+        frames = drawn(player, times)
+    else:
+        frames = workers.interleaved(drawn, spec, times, jobs, opened=opened)
     with _progress(label, len(times), console) as done:
-        shown = frames_ahead(player.prepare, times, lambda prepared: player.show(*prepared))
-        for i, (t, _) in enumerate(shown):
-            yield i, t, player.grabber.grab()
+        for i, (t, rgb) in enumerate(frames):
+            yield i, t, rgb
             done()
 
 
-def render_movie(scene: Scene, out: Path, size=(1280, 720), fps: int = 24, *,
-                 times: list[float], quality: str = "final", codec: str = "h264",
-                 crf: int | None = None, bake=None, console: Console | None = None) -> dict:
-    """Render the frames at `times` to the video `out`; returns a summary of the run."""
+def render_movie(spec: PlayerSpec, out: Path, fps: int = 24, *, times: list[float],
+                 codec: str = "h264", crf: int | None = None, jobs: int = 1,
+                 console: Console | None = None) -> dict:
+    """Render the frames at `times` to the video `out`; returns a summary of the run
+    (its seconds and fps count from the moment the players are open)."""
     from sandbox.render.video import VideoWriter
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality, bake)
-    start = time.perf_counter()
-    with VideoWriter(out, size, fps, codec=codec, quality=quality, crf=crf) as video:
-        for _, _, rgb in _rendered(player, times, f"rendering {scene.path.name}", console):
+    clock = [time.perf_counter()]   # when the run began, then when the players were open
+    (w, h), quality = spec.size, spec.quality
+    with VideoWriter(out, spec.size, fps, codec=codec, quality=quality, crf=crf) as video:
+        for _, _, rgb in _rendered(spec, times, jobs, f"rendering {spec.scene.path.name}",
+                                   console, opened=lambda: clock.append(time.perf_counter())):
             video.write(rgb)
-    seconds = time.perf_counter() - start
-    n = len(times)
+    seconds = time.perf_counter() - clock[1]
+    n, jobs = len(times), min(jobs, len(times))
     summary = {"frames": n, "seconds": seconds, "fps": n / seconds, "output": str(out),
-               "bytes": out.stat().st_size}
-    console.print(f"wrote {out}: {n} frames at {size[0]}x{size[1]} ({codec}, {quality}), "
+               "bytes": out.stat().st_size, "jobs": jobs, "open_seconds": clock[1] - clock[0]}
+    console.print(f"wrote {out}: {n} frames at {w}x{h} ({codec}, {quality}), "
                   f"{n / fps:.1f} s of video, rendered in {seconds:.1f} s "
-                  f"({n / seconds:.1f} fps), {summary['bytes'] / 1e6:.1f} MB")
+                  f"({n / seconds:.1f} fps) by {jobs} process{'es' if jobs > 1 else ''} "
+                  f"after {summary['open_seconds']:.1f} s opening, "
+                  f"{summary['bytes'] / 1e6:.1f} MB")
     return summary
 
 
-def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *,
-                  times: list[float], every: int = 1, quality: str = "final", bake=None,
-                  console: Console | None = None) -> dict:
+def render_stills(spec: PlayerSpec, folder: Path, *, times: list[float], every: int = 1,
+                  jobs: int = 1, console: Console | None = None) -> dict:
     """Write every `every`th frame of `times` as PNG into `folder`, plus `contact.png`.
 
     Files are made in a hidden folder beside the output and moved in only at the end,
@@ -223,7 +260,6 @@ def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *
     from PIL import Image
 
     console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality, bake)
     picked = list(range(0, len(times), every))
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
@@ -231,8 +267,8 @@ def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *
     start = time.perf_counter()
     try:
         shots = []
-        for i, t, rgb in _rendered(player, [times[k] for k in picked],
-                                   f"stills of {scene.path.name}", console):
+        for i, t, rgb in _rendered(spec, [times[k] for k in picked], jobs,
+                                   f"stills of {spec.scene.path.name}", console):
             name = f"frame_{picked[i]:05d}.png"
             Image.fromarray(rgb).save(work / name)
             shots.append((t, rgb))
@@ -246,7 +282,8 @@ def render_stills(scene: Scene, folder: Path, size=(1280, 720), fps: int = 24, *
         raise
     work.rmdir()
     seconds = time.perf_counter() - start
-    console.print(f"wrote {len(shots)} stills at {size[0]}x{size[1]} and "
+    w, h = spec.size
+    console.print(f"wrote {len(shots)} stills at {w}x{h} and "
                   f"{folder / 'contact.png'} in {seconds:.1f} s")
     return {"frames": len(shots), "seconds": seconds, "output": str(folder)}
 
@@ -270,11 +307,49 @@ def contact_sheet(shots: list, thumb_width: int = 240, columns: int = 6):
     return sheet
 
 
-def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
-          quality: str = "final", codec: str = "h264", crf: int | None = None, bake=None,
-          console: Console | None = None) -> dict:
-    """Median milliseconds per frame in each stage, over `frames` frames spread over the
-    scene, encoding into the null muxer (real encode work, no file).
+def bench(spec: PlayerSpec, fps: int = 24, *, frames: int = 48, codec: str = "h264",
+          crf: int | None = None, jobs: int = 1, console: Console | None = None) -> dict:
+    """Median milliseconds per frame in each stage (`timed_frames`), over `frames` frames
+    spread over the scene, and the overall rate.
+
+    The overall rate is the frames over the timed stages and the encoder's tail. With
+    `jobs` > 1 that many worker processes each time an interleaved share of the frames,
+    in rounds: they start their timed frames of a round together, so they draw at once
+    as in a render with as many jobs, and the overall rate is the sum of theirs."""
+    console = console or Console(stderr=True)
+    scene, (w, h) = spec.scene, spec.size
+    times = [scene.duration * (k + 0.5) / frames for k in range(frames)]
+    jobs = min(jobs, frames)
+    if jobs == 1:
+        timed = timed_frames(spec.open(), times, fps, codec, crf)
+    else:
+        timed = workers.interleaved(timed_frames, spec, times, jobs, fps, codec, crf,
+                                    workers.CONTEXT.Barrier(jobs), math.ceil(frames / jobs))
+    with _progress(f"bench {scene.path.name}", frames, console) as done:
+        records = []
+        for record in timed:
+            records.append(record)
+            done()
+    rate = 0.0
+    for share in (records[k::jobs] for k in range(jobs)):
+        rate += len(share) / (sum(r["end"] - r["start"] for r in share)
+                              + share[-1]["flush"] / 1000)
+    last = records[-1]
+    result = {"scene": scene.path.name, "size": f"{w}x{h}", "quality": spec.quality,
+              "codec": codec, "agents": last["agents"], "frames": frames, "jobs": jobs,
+              "renderer": last["renderer"]}
+    result.update({f"{stage}_ms": statistics.median(r[stage] for r in records)
+                   for stage in BENCH_STAGES})
+    result["fps"] = rate
+    return result
+
+
+def timed_frames(player: ScenePlayer, times: list[float], fps: int, codec: str,
+                 crf: int | None, barrier=None, rounds: int = 0):
+    """For each of `times`, {stage: ms} of drawing that frame as in a render, encoding
+    into the null muxer (real encode work, no file), and the clock (seconds) at its
+    "start" and "end"; the last also has "flush" (ms: the queued frames and the
+    encoder's tail), "agents" and "renderer" (the GL driver).
 
     Each timed frame is drawn as in a render: the crowd is first brought, untimed, to two
     frames before it; the frame before it is drawn and encoded untimed while the timed
@@ -282,18 +357,15 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
     the loop waits for that, one movie frame's worth of stepping; once the timed frame is
     on stage, the worker works out the frame after it, sharing the cores with the draw as
     in a render (that frame is then shown, untimed, and dropped); the encoder also works
-    on its own thread (`VideoWriter`), so "encode" is what the loop waits for it. The
-    overall rate counts the timed stages and the final flush."""
+    on its own thread (`VideoWriter`), so "encode" is what the loop waits for it.
+    `barrier`: waited on before each timed frame and then up to `rounds` times in all,
+    so that the processes sharing it time their frames together (`bench`)."""
     from sandbox.render.video import VideoWriter
     from sandbox.view.app import renderer
 
-    console = console or Console(stderr=True)
-    player = ScenePlayer(scene, size, quality, bake)
     director, grab, dt = player.director, player.grabber.grab, 1.0 / fps
-    times = [scene.duration * (k + 0.5) / frames for k in range(frames)]
-    ms = {stage: [] for stage in BENCH_STAGES}
+    duration = director.scene.duration
     clock = time.perf_counter
-    video = VideoWriter(None, size, fps, codec=codec, quality=quality, crf=crf)
     shown: list[float] = []   # the clock before and after each show of a timed frame's trio
 
     def show(prepared):
@@ -301,36 +373,44 @@ def bench(scene: Scene, size=(1280, 720), fps: int = 24, *, frames: int = 48,
         player.show(*prepared)
         shown.append(clock())
 
-    with video, _progress(f"bench {scene.path.name}", frames, console) as done:
-        for t in times:
-            before = max(0.0, t - dt)
-            director.horde_at(max(0.0, before - dt))
-            shown.clear()
-            jobs = frames_ahead(player.prepare, [before, t, min(t + dt, scene.duration)], show)
-            next(jobs)
-            video.write(grab())
-            t0 = clock()
-            next(jobs)
-            t1, t2 = shown[2:4]
-            rgb = grab()
-            t3 = clock()
-            video.write(rgb)
-            t4 = clock()
-            next(jobs)   # the frame after: worked out during the timed draw, then dropped
-            for stage, a, b in zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4)):
-                ms[stage].append((b - a) * 1000)
-            done()
-        flush_start = clock()
-    flush = clock() - flush_start   # the queued frames and the encoder's tail
-    total = sum(sum(v) for v in ms.values()) / 1000 + flush
-    largest = max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
+    records = []
+    try:
+        with VideoWriter(None, player.size, fps, codec=codec, quality=player.quality,
+                         crf=crf) as video:
+            for t in times:
+                before = max(0.0, t - dt)
+                director.horde_at(max(0.0, before - dt))
+                shown.clear()
+                trio = frames_ahead(player.prepare, [before, t, min(t + dt, duration)], show)
+                next(trio)
+                video.write(grab())
+                if barrier is not None:
+                    barrier.wait()
+                t0 = clock()
+                next(trio)
+                t1, t2 = shown[2:4]
+                rgb = grab()
+                t3 = clock()
+                video.write(rgb)
+                t4 = clock()
+                next(trio)   # the frame after: worked out during the timed draw, then dropped
+                records.append({"start": t0, "end": t4, **{
+                    stage: (b - a) * 1000 for stage, a, b in
+                    zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4))}})
+                if len(records) < len(times):
+                    yield records[-1]
+            for _ in range(rounds - len(times)):   # rounds the other processes still time
+                barrier.wait()
+            flush_start = clock()
+    except BaseException:
+        if barrier is not None:
+            barrier.abort()   # the other processes stop waiting for this one
+        raise
+    bake = director.bake
+    largest = max((sum(s.count for s in seg.crowd.spawns) for seg in director.scene.segments
                    if seg.crowd), default=0)   # the biggest horde of the film's parts
-    result = {"scene": scene.path.name, "size": f"{size[0]}x{size[1]}", "quality": quality,
-              "codec": codec, "agents": bake.n if bake is not None else largest,
-              "frames": frames, "renderer": renderer(player.base)}
-    result.update({f"{stage}_ms": statistics.median(v) for stage, v in ms.items()})
-    result["fps"] = frames / total
-    return result
+    yield {**records[-1], "flush": (clock() - flush_start) * 1000,
+           "agents": bake.n if bake is not None else largest, "renderer": renderer(player.base)}
 
 
 def render_still(scene_path: Path, t: float, out: Path, size=(1280, 720)) -> None:
