@@ -193,6 +193,28 @@ def test_two_renders_of_the_same_frames_are_identical(tmp_path):
     assert len(runs[0]) == 3 and runs[0] == runs[1]
 
 
+def test_a_frame_is_the_same_whatever_was_drawn_before_it():
+    """Two frames into the bombing raid, drawn alone and after a frame of the escape
+    (each in a process of its own): the same pixels. Panda3D's cache of transform
+    compositions once kept results from the earlier frame and moved a few edges here."""
+    def drawn_after(frames):
+        code = textwrap.dedent(f"""
+            import hashlib
+            from sandbox import paths
+            from sandbox.render.movie import PlayerSpec, drawn, prepare
+            spec = PlayerSpec(prepare(paths.SCENES / "finale.toml"), (640, 360), "draft")
+            for t, rgb in drawn(spec.open(), [k / 24 for k in {frames!r}]):
+                pass
+            print(hashlib.sha1(rgb.tobytes()).hexdigest())
+        """)
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.stdout.split()[-1]
+
+    assert drawn_after([625, 1250]) == drawn_after([1250])
+
+
 def test_a_video_is_the_same_file_for_any_number_of_jobs(tmp_path):
     """The rooftop as the helicopter leaves (the cast, the city behind) drawn by one
     process and by two, each drawing every other frame: the same bytes. (Where surfaces
