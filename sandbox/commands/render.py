@@ -148,7 +148,7 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=ranged_int(1, 16), default=DEFAULT_JOBS, metavar="N",
                    help="processes drawing frames at once, each with its own renderer, frame "
                    "k by process k mod N; each works its frames out from the scene alone, so "
-                   "they are the frames one process draws (see README). Under software "
+                   "they are the frames one process draws, bit for bit. Under software "
                    "GL one process leaves a core idle while it bins a pass's triangles and "
                    f"its rasteriser waits (default {DEFAULT_JOBS}: up to 2, one per core; "
                    "1 draws in this process) (any render mode)")

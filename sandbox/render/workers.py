@@ -7,8 +7,8 @@ the next draw). With N worker processes, worker k drawing frames k, k + N, k + 2
 one worker bins while another rasterises.
 
 Each worker opens its own player from a `PlayerSpec` and steps the whole crowd to its
-frames (cheap beside the drawing), so its frames are the ones a single process draws
-(bit for bit on the stretches tested). The workers start with SIGINT ignored: Ctrl-C reaches the caller alone, which
+frames (cheap beside the drawing), so its frames are the ones a single process draws,
+bit for bit (a frame does not depend on what the process drew before it). The workers start with SIGINT ignored: Ctrl-C reaches the caller alone, which
 stops them (as it does on any error or an early exit) and leaves no process behind.
 """
 
