@@ -5,6 +5,7 @@ need OpenGL (Mesa llvmpipe through EGL) and fail, never skip, without it.
 """
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -103,7 +104,8 @@ def test_bench_json():
     run = hyosan("render", "--bench", "--size", "160x96", "--frames", "4", "--agents", "300",
                  "--json")
     result = json.loads(run.stdout)
-    assert result["agents"] == 300 and result["frames"] == 4 and result["jobs"] == 2
+    assert result["agents"] == 300 and result["frames"] == 4
+    assert result["jobs"] == min(2, os.cpu_count())   # two processes where there are two cores
     for key in ("crowd_ms", "show_ms", "draw_ms", "encode_ms", "fps"):
         assert result[key] > 0, key
     assert "GL" in result["renderer"]   # which driver drew: the figures depend on it

@@ -67,3 +67,16 @@ def test_a_worker_that_dies_is_reported_not_waited_for():
     # waits for that frame
     with pytest.raises(workers.WorkerError, match="exit code 3"):
         list(workers.interleaved(dies_at, Spec(), list(range(8)), 2, 3))
+
+
+def test_renders_take_two_processes_unless_the_crowd_is_too_big_to_step_twice(tmp_path):
+    from sandbox import paths
+    from sandbox.render import movie
+    finale = movie.prepare(paths.SCENES / "finale.toml")
+    cores = min(2, os.cpu_count() or 1)
+    assert movie.largest_crowd(finale) <= workers.CROWD_LIMIT
+    assert movie.default_jobs(movie.PlayerSpec(finale)) == cores
+    big = movie.with_agents(finale, workers.CROWD_LIMIT + 1)
+    assert movie.default_jobs(movie.PlayerSpec(big)) == 1
+    # a recorded crowd is only played back: its size does not count
+    assert movie.default_jobs(movie.PlayerSpec(big, bake=tmp_path / "run.npz")) == cores

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sandbox import paths
 from sandbox.commands.common import (UserError, positive_int, ranged_int, scene_path,
                                      size_arg, writable_output)
+from sandbox.render.workers import CROWD_LIMIT
 
 ORDER = 10
-DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 
 
 # Options that only mean something in one mode of `render`, by destination name.
@@ -48,15 +47,16 @@ def cmd_render(args) -> int:
     spec = movie.PlayerSpec(movie.prepare(scene_file, args.agents), args.size, args.quality,
                             args.bake)
     codec = args.codec or "h264"
+    jobs = args.jobs or movie.default_jobs(spec)
     if mode == "bench":
         result = movie.bench(spec, args.fps, frames=args.frames or 48, codec=codec,
-                             jobs=args.jobs)
+                             jobs=jobs)
         print_bench(result, as_json=args.json)
         return 0
     times = movie.frame_times(spec.scene, args.fps, args.start, args.end)
     if mode == "stills":
         folder = writable_output(args.stills / "contact.png").parent
-        movie.render_stills(spec, folder, times=times, every=args.every or 1, jobs=args.jobs)
+        movie.render_stills(spec, folder, times=times, every=args.every or 1, jobs=jobs)
         return 0
     out = args.output or paths.OUT / f"{scene_file.stem}{video.CODECS[codec].suffixes[0]}"
     try:
@@ -64,7 +64,7 @@ def cmd_render(args) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     movie.render_movie(spec, writable_output(out), args.fps, times=times, codec=codec,
-                       crf=args.crf, jobs=args.jobs)
+                       crf=args.crf, jobs=jobs)
     return 0
 
 
@@ -145,13 +145,14 @@ def register(sub) -> None:
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",
                    help="with --bench: print the result as one JSON object on stdout")
-    p.add_argument("--jobs", type=ranged_int(1, 16), default=DEFAULT_JOBS, metavar="N",
+    p.add_argument("--jobs", type=ranged_int(1, 16), default=None, metavar="N",
                    help="processes drawing frames at once, each with its own renderer, frame "
                    "k by process k mod N; each works its frames out from the scene alone, so "
                    "they are the frames one process draws, bit for bit. Under software "
                    "GL one process leaves a core idle while it bins a pass's triangles and "
-                   f"its rasteriser waits (default {DEFAULT_JOBS}: up to 2, one per core; "
-                   "1 draws in this process) (any render mode)")
+                   "its rasteriser waits (default: one per core, up to 2, but 1 where the "
+                   f"scene's crowd passes {CROWD_LIMIT:,} agents, since each process steps it "
+                   "all; 1 draws in this process) (any render mode)")
     p.add_argument("--bake", type=Path, default=None, metavar="RUN.npz",
                    help="play back a recorded crowd (hyosan crowd bake) instead of simulating "
                    "the scene's own (any render mode)")

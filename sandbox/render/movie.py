@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import os
 import shutil
 import statistics
 import tempfile
@@ -140,6 +141,20 @@ class PlayerSpec:
         from sandbox.crowd.bake import load
         return ScenePlayer(self.scene, self.size, self.quality,
                            None if self.bake is None else load(self.bake))
+
+
+def largest_crowd(scene: Scene) -> int:
+    """Agents in the biggest horde of the film's parts."""
+    return max((sum(s.count for s in seg.crowd.spawns) for seg in scene.segments
+                if seg.crowd), default=0)
+
+
+def default_jobs(spec: PlayerSpec) -> int:
+    """Processes a render uses unless told: one per core, up to 2, but one where the
+    film's crowd is simulated and passes `workers.CROWD_LIMIT` agents."""
+    if spec.bake is None and largest_crowd(spec.scene) > workers.CROWD_LIMIT:
+        return 1
+    return min(2, os.cpu_count() or 1)
 
 
 def with_agents(scene: Scene, n: int) -> Scene:
@@ -407,10 +422,9 @@ def timed_frames(player: ScenePlayer, times: list[float], fps: int, codec: str,
             barrier.abort()   # the other processes stop waiting for this one
         raise
     bake = director.bake
-    largest = max((sum(s.count for s in seg.crowd.spawns) for seg in director.scene.segments
-                   if seg.crowd), default=0)   # the biggest horde of the film's parts
     yield {**records[-1], "flush": (clock() - flush_start) * 1000,
-           "agents": bake.n if bake is not None else largest, "renderer": renderer(player.base)}
+           "agents": bake.n if bake is not None else largest_crowd(director.scene),
+           "renderer": renderer(player.base)}
 
 
 def render_still(scene_path: Path, t: float, out: Path, size=(1280, 720)) -> None:
