@@ -1,15 +1,17 @@
 """Frames drawn by several processes at once, handed back in order.
 
-Under software GL one process leaves the cores idle for much of each frame: llvmpipe's
+Under software GL one process leaves a core idle for part of each frame: llvmpipe's
 main thread shades the vertices and bins the triangles of a pass while its rasteriser
 threads wait, then waits while they rasterise (Mesa finishes each flushed scene before
 the next draw). With N worker processes, worker k drawing frames k, k + N, k + 2N, ...,
 one worker bins while another rasterises.
 
 Each worker opens its own player from a `PlayerSpec` and steps the whole crowd to its
-frames (cheap beside the drawing), so its frames are the ones a single process draws,
-bit for bit (a frame does not depend on what the process drew before it). The workers start with SIGINT ignored: Ctrl-C reaches the caller alone, which
-stops them (as it does on any error or an early exit) and leaves no process behind.
+frames (cheap beside the drawing up to `CROWD_LIMIT` agents), so its frames are the
+ones a single process draws, bit for bit (a frame does not depend on what the process
+drew before it). The workers start with SIGINT ignored: Ctrl-C reaches the caller
+alone, which stops them (as it does on any error or an early exit) and leaves no
+process behind.
 """
 
 from __future__ import annotations
