@@ -1,5 +1,11 @@
-// Value noise and fbm for the effects (fire, smoke) and the burnt material.
-// Hash-based (no textures), so every effect is a pure function of its inputs.
+// Value noise and fbm for the effects (fire, smoke) and the burnt material, pure
+// functions of their inputs. Two sources: hashed lattice values (fx_noise, fx_fbm) and
+// a periodic table of the same kind of noise baked once (sandbox/view/noise.py; the
+// stage binds it as u_fx_noise) read with one filtered lookup (fx_noise_table,
+// fx_fbm_table). On a software rasteriser the table costs a fraction of the hashing (four
+// lattice values per octave) and the particles use it: they are many, small and moving.
+// The burnt material keeps the hashed noise: its patches are metres wide, a shot shows
+// a few of them, and which ones is part of the look its shots were framed with.
 float fx_hash21(vec2 p) {
     p = fract(p * vec2(123.34, 456.21));
     p += dot(p, p + 45.32);
@@ -26,6 +32,20 @@ float fx_fbm(vec2 p, int oct) {
         a *= 0.5;
     }
     return s / norm;
+}
+
+uniform sampler2D u_fx_noise;         // R value noise, G fbm of 3 octaves, B of 4
+const float FX_NOISE_PERIOD = 32.0;   // noise units per repeat: sandbox/view/noise.py PERIOD
+
+float fx_noise_table(vec2 p) {
+    return texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD)).r;
+}
+
+// fx_fbm's kind of noise for `oct` = 3 or 4 (a constant at every call, so the choice
+// is made when the shader compiles).
+float fx_fbm_table(vec2 p, int oct) {
+    vec4 t = texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD));
+    return oct >= 4 ? t.b : t.g;
 }
 
 // Blackbody-like ramp for heat 0..1: dark red -> orange -> yellow-white (linear light).

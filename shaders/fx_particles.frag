@@ -44,7 +44,7 @@ void main() {
     if (kind == FX_FIREBALL) {
         // a churning ball: fbm eats the rim, the core is hotter than the edge, and the
         // cooler folds turn to black soot as the whole ball cools (param: heat 1 -> 0)
-        float n = fx_fbm(uv * 2.2 + so + vec2(0.0, -u_fx_time * 0.9), 4);
+        float n = fx_fbm_table(uv * 2.2 + so + vec2(0.0, -u_fx_time * 0.9), 4);
         float d = smoothstep(1.0, 0.3, r + (n - 0.5) * 1.1);
         float heat = param * (0.4 + 0.8 * (1.0 - r)) * (0.2 + 1.5 * n);
         vec3 fire = fx_fire_color(heat) * v_color.rgb * smoothstep(0.0, 0.25, heat);
@@ -55,7 +55,7 @@ void main() {
 #endif
 #if HAS(FX_SMOKE)
     if (kind == FX_SMOKE) {
-        float n = fx_fbm(uv * 1.3 + so + vec2(u_fx_time * 0.05, -u_fx_time * 0.12), 3);
+        float n = fx_fbm_table(uv * 1.3 + so + vec2(u_fx_time * 0.05, -u_fx_time * 0.12), 3);
         float d = smoothstep(1.0, 0.25, r + (n - 0.5) * 1.0);
         vec3 toward = cross(u_cam_right, u_cam_up);
         vec3 nrm = normalize(u_cam_right * uv.x + u_cam_up * uv.y
@@ -69,7 +69,7 @@ void main() {
 #if HAS(FX_FLAME)
     if (kind == FX_FLAME) {
         float y = uv.y * 0.5 + 0.5;                      // 0 base .. 1 tip
-        float n = fx_fbm(vec2(uv.x * 1.8, y * 2.2 - u_fx_time * 2.6) + so, 3);
+        float n = fx_fbm_table(vec2(uv.x * 1.8, y * 2.2 - u_fx_time * 2.6) + so, 3);
         float width = pow(max(1.0 - y, 0.0), 0.7) * (0.35 + 0.65 * smoothstep(0.0, 0.15, y));
         float d = smoothstep(0.0, 0.3, width - abs(uv.x) + (n - 0.5) * 0.7);
         float heat = (1.0 - y) * (0.4 + 0.65 * n);
@@ -87,7 +87,7 @@ void main() {
 #if HAS(FX_DEBRIS)
     if (kind == FX_DEBRIS) {
         float ang = atan(uv.y, uv.x);
-        float edge = 0.55 + 0.4 * fx_noise(vec2(ang * 1.3 + 4.0, 0.0) + so);
+        float edge = 0.55 + 0.4 * fx_noise_table(vec2(ang * 1.3 + 4.0, 0.0) + so);
         a = (1.0 - smoothstep(edge - 0.08, edge, r)) * v_color.a;
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) + fx_fire_color(param) * param * 3.0;
     }
@@ -102,7 +102,7 @@ void main() {
     if (kind == FX_RING) {
         // dust thrown out by the shock front: a ragged bright band with a thin trail inside
         float ang = atan(uv.y, uv.x);
-        float n = fx_fbm(vec2(ang * 3.0, r * 4.0) + so, 3);
+        float n = fx_fbm_table(vec2(ang * 3.0, r * 4.0) + so, 3);
         float band = exp(-pow((r - 0.86) / 0.09, 2.0)) + 0.25 * smoothstep(0.86, 0.2, r) * step(r, 0.86);
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) * (0.8 + 0.4 * n);
         a = clamp(band * (0.5 + 0.8 * n), 0.0, 1.0) * v_color.a * step(r, 1.0);

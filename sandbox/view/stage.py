@@ -30,7 +30,7 @@ from panda3d.core import (BitMask32, ColorWriteAttrib, CullBinEnums, CullBinMana
                           OmniBoundingVolume, Point3, PTA_LVecBase4f, RenderState,
                           ShaderAttrib, Texture, Vec3)
 
-from sandbox.view import lighting, shaders
+from sandbox.view import lighting, noise, shaders
 from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
 
 MAIN_MASK = BitMask32.bit(0)
@@ -173,6 +173,7 @@ class Stage:
         self.root.set_shader(self.world_shader)
         self.root.set_shader_input("u_time", 0.0)
         self.root.set_shader_input("u_shadow_texel", 1.0 / SHADOW_SIZE)
+        self.root.set_shader_input("u_fx_noise", noise.texture())   # fire and smoke
         self.root.set_shader_input("u_burnt", 0.0)
         self.haze = 0.0
         self.trees = self.tree_casters = None
