@@ -117,9 +117,9 @@ def register(sub) -> None:
     p.add_argument("--fps", type=ranged_int(1, 240), default=24,
                    help="frames per second of scene time, 1 to 240 (default 24)")
     p.add_argument("--quality", choices=("final", "draft"), default="final",
-                   help="final: full look, x264/x265 preset veryfast, ProRes HQ; draft: a fast "
-                   "preview without sun shadows, preset ultrafast, ProRes proxy "
-                   "(default final)")
+                   help="final: full look, x264/x265 preset veryfast (x264 with subme=1), "
+                   "ProRes HQ; draft: a fast preview without sun shadows, preset "
+                   "ultrafast, ProRes proxy (default final)")
     p.add_argument("--start", type=float, default=0.0, metavar="SECONDS",
                    help="first scene time to render, seconds (default 0)")
     p.add_argument("--end", type=float, default=None, metavar="SECONDS",
