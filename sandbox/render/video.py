@@ -49,9 +49,9 @@ class Codec:
 
 
 _X26X_SPEED = {"final": "veryfast", "draft": "ultrafast"}
-# x264's veryfast with superfast's sub-pixel refinement (subme 1 for 2): on finale frames at 1280x720, CRF 20, a third less encoder CPU (10-16 ms a frame, out
-# of the 250-300 ms a final frame costs both cores) for files 3-6% larger and 0.2-0.5 dB
-# less PSNR, at 44-48 dB.
+# x264's veryfast with superfast's sub-pixel refinement (subme 1 for 2): on finale frames
+# at 1280x720, CRF 20, a third less encoder CPU (9-16 ms a frame, of the 250-300 ms a
+# final frame costs both cores) for files 3-6% larger and 0.2-0.5 dB less PSNR, at 44-48 dB.
 _X264_FINAL = "subme=1"
 CODECS = {
     "h264": Codec("libx264", "yuv420p", (".mp4", ".mov", ".mkv"), 20, _X26X_SPEED),
