@@ -28,7 +28,7 @@ import numpy as np
 from panda3d.core import (BitMask32, ColorWriteAttrib, CullBinEnums, CullBinManager,
                           DirectionalLight, GeomEnums, LMatrix4f, LVecBase3f, NodePath,
                           OmniBoundingVolume, Point3, PTA_LVecBase4f, RenderState,
-                          ShaderAttrib, Texture, Vec3)
+                          SamplerState, ShaderAttrib, Texture, Vec3)
 
 from sandbox.view import lighting, noise, shaders
 from sandbox.view.geom import geom_node, make_geom, trimesh_to_geom
@@ -250,6 +250,10 @@ class Stage:
         base.graphicsEngine.render_frame()
         self.casting = False
         self._apply_variants()
+        if self.sun_shadows:
+            gsg = base.win.get_gsg()
+            for light in (self.sun, self.cast):
+                _clamp_to_edge(light.get_shadow_buffer(gsg).get_texture())
 
     def _shadow_light(self, name: str, mask: BitMask32, size: int, priority: int):
         light = DirectionalLight(name)
@@ -526,3 +530,11 @@ class Stage:
         self.update_sky()
         self._place_trees()
         return task.cont
+
+
+def _clamp_to_edge(tex) -> None:
+    """Sample a shadow map clamped to its edge instead of Panda3D's white border: the
+    shaders light whatever lies off a map already (shadows.glsl `off_map`), and
+    llvmpipe's border test on every texel of every tap cost 3.6% of a 720p frame."""
+    tex.set_wrap_u(SamplerState.WM_clamp)
+    tex.set_wrap_v(SamplerState.WM_clamp)
