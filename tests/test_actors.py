@@ -211,9 +211,10 @@ def test_figure_draws_where_placed_and_hides(scene):
 def _predicted(albedo_srgb, gains=np.linspace(0.2, 4.0, 60)):
     """Display colours (k, 3) 0..255 a lit albedo can take under near-white light:
     linearise, scale, the shaders' filmic curve and gamma (common.glsl)."""
+    from sandbox.view.post import filmic
+
     c = (np.asarray(albedo_srgb, float) / 255.0) ** 2.2 * gains[:, None]
-    c = np.clip((c * (2.51 * c + 0.03)) / (c * (2.43 * c + 0.59) + 0.14), 0, 1)
-    return 255.0 * c ** (1 / 2.2)
+    return 255.0 * filmic(c) ** (1 / 2.2)
 
 
 def test_namra_jacket_colour_shows(scene):

@@ -1,7 +1,7 @@
 """The post chain (sandbox/view/post.py) on synthetic scenes drawn through common.glsl:
 bloom spreads light around an emitter, the filmic curve does not hard-clip HDR, MSAA
-and FXAA smooth a slanted edge, the grade differs per time of day, grain is a function
-of scene time, the vignette darkens corners.
+and FXAA smooth a slanted edge, the grade differs per time of day and matches its numpy
+twin, grain is a function of scene time, the vignette darkens corners.
 
 Needs OpenGL (Mesa llvmpipe via p3headlessgl); fails, never skips, without it. One
 ShowBase per process: 320x180 like test_view.py; everything made here is removed after.
@@ -169,6 +169,26 @@ def test_grade_differs_per_time_of_day(scene):
         assert np.abs(means[a] - means[b]).max() > 3, (a, b, means)
     assert means["night"][2] > means["night"][0]  # moonlight grade leans blue
     assert means["dusk"][0] > means["dusk"][2]    # dusk grade leans warm
+
+
+def test_composite_applies_the_grade_table(scene):
+    """Saturated colours come out as the numpy grade of their tone-mapped display colour
+    (post.grade after post.filmic) within the table's interpolation; a mix-up of the
+    table's slices or channels moves them by tens of levels."""
+    from sandbox.view.post import filmic, grade
+
+    hdr = np.array([(1.2, 0.3, 0.05), (0.05, 0.6, 0.2), (0.1, 0.15, 0.9), (0.5, 0.45, 0.2)])
+    for i, c in enumerate(hdr):  # 3 units wide, centred at x = -7.5 .. 7.5: columns 40 .. 280
+        scene["card"](f"c{i}", (-9 + 5 * i, -6 + 5 * i, -2, 2), 10.0, tuple(map(float, c)))
+    chain = _chain(scene, bloom=0)
+    try:
+        for name in ("day", "dusk", "night"):
+            chain.set_time_of_day(name)
+            got = _frame(scene, chain)[90, [40, 120, 200, 280]]
+            want = 255.0 * grade(filmic(hdr) ** (1 / 2.2), scene["presets"][name])
+            assert np.abs(got - want).max() <= 3, (name, got, want.round(1))
+    finally:
+        chain.destroy()
 
 
 def test_grain_is_a_function_of_scene_time(scene):

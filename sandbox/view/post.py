@@ -58,6 +58,13 @@ def grain_offset(t: float) -> tuple[float, float]:
     return float((k * 7919) % 4093), float((k * 104729) % 4091)
 
 
+def filmic(hdr) -> np.ndarray:
+    """common.glsl's filmic curve on linear HDR RGB: linear 0..1 (the composite's tone
+    map, before the grade)."""
+    c = np.asarray(hdr, np.float64)
+    return np.clip((c * (2.51 * c + 0.03)) / (c * (2.43 * c + 0.59) + 0.14), 0.0, 1.0)
+
+
 def grade(display, tod) -> np.ndarray:
     """The colour grade of preset `tod` on display-referred RGB (..., 3) in 0..1:
     contrast (a power S-curve about mid-grey that keeps 0 and 1), saturation, then
