@@ -1,11 +1,12 @@
 // Value noise and fbm for the effects (fire, smoke) and the burnt material, pure
-// functions of their inputs. Two sources: hashed lattice values (fx_noise, fx_fbm) and
+// functions of their inputs. Two sources: hashed lattice values (fx_noise) and
 // a periodic table of the same kind of noise baked once (sandbox/view/noise.py; the
 // stage binds it as u_fx_noise) read with one filtered lookup (fx_noise_table,
 // fx_fbm_table). On a software rasteriser the table costs a fraction of the hashing (four
 // lattice values per octave) and the particles use it: they are many, small and moving.
-// The burnt material keeps the hashed noise: its patches are metres wide, a shot shows
-// a few of them, and which ones is part of the look its shots were framed with.
+// The burnt material hashes the coarsest octave of its patches (metres wide: a shot
+// shows a few of them, and which ones is part of the look its shots were framed with)
+// and reads the finer ones from the table.
 float fx_hash21(vec2 p) {
     p = fract(p * vec2(123.34, 456.21));
     p += dot(p, p + 45.32);
@@ -20,18 +21,10 @@ float fx_noise(vec2 p) {
     return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
 }
 
-// 0..1, `oct` octaves (at most 5) of value noise, each rotated to hide the lattice.
-float fx_fbm(vec2 p, int oct) {
-    const mat2 rot = mat2(1.6, 1.2, -1.2, 1.6);
-    float s = 0.0, a = 0.5, norm = 0.0;
-    for (int i = 0; i < 5; ++i) {
-        if (i >= oct) break;
-        s += a * fx_noise(p);
-        norm += a;
-        p = rot * p + vec2(3.1, 1.7);
-        a *= 0.5;
-    }
-    return s / norm;
+// From one octave's coordinates to the next's: twice the frequency, rotated and shifted
+// so that the two lattices do not line up.
+vec2 fx_next_octave(vec2 p) {
+    return mat2(1.6, 1.2, -1.2, 1.6) * p + vec2(3.1, 1.7);
 }
 
 uniform sampler2D u_fx_noise;         // R value noise, G fbm of 3 octaves, B of 4
@@ -41,8 +34,9 @@ float fx_noise_table(vec2 p) {
     return texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD)).r;
 }
 
-// fx_fbm's kind of noise for `oct` = 3 or 4 (a constant at every call, so the choice
-// is made when the shader compiles).
+// Fbm of value noise (each octave twice the frequency and half the amplitude of the
+// last), 0..1, for `oct` = 3 or 4 (a constant at every call, so the choice is made when
+// the shader compiles).
 float fx_fbm_table(vec2 p, int oct) {
     vec4 t = texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD));
     return oct >= 4 ? t.b : t.g;
