@@ -253,7 +253,9 @@ class Stage:
         if self.sun_shadows:
             gsg = base.win.get_gsg()
             for light in (self.sun, self.cast):
-                _clamp_to_edge(light.get_shadow_buffer(gsg).get_texture())
+                buf = light.get_shadow_buffer(gsg)
+                if buf is not None:
+                    _clamp_to_edge(buf.get_texture())
 
     def _shadow_light(self, name: str, mask: BitMask32, size: int, priority: int):
         light = DirectionalLight(name)
