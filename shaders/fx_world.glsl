@@ -43,8 +43,9 @@ float fx_broken_window(vec3 p) {
 // Scorched albedo at world position p: a patchy char that spreads with u_burnt, and on
 // walls soot streaks running up from the top of each storey's windows (storeys 3.6 m,
 // window heads about 2.7 m above each floor). The patches are four octaves of value
-// noise, the first hashed (it places them), the other three one lookup in the table's
-// fbm of three octaves (weights 1/4, 1/8, 1/16: 7/16 of the table's 1/2, 1/4, 1/8).
+// noise (weights 1/2, 1/4, 1/8, 1/16 over their sum 15/16): the first hashed (it places
+// them), the other three one lookup in the table's fbm of three octaves, which is
+// normalised over 7/8, so 7/16 of it.
 vec3 fx_burn(vec3 albedo, vec3 p, vec3 n, bool glass) {
     float h = p.x + p.y;                       // along the wall, whichever way it faces
     vec2 q = vec2(h, p.z) * 0.11;
