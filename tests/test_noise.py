@@ -1,4 +1,4 @@
-"""The particles' noise table (sandbox/view/noise.py): it tiles without a seam, its
+"""The effects' noise table (sandbox/view/noise.py): it tiles without a seam, its
 channels are noise of one, three and four octaves, and the shader reads it with the
 period it was baked for."""
 

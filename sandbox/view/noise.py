@@ -1,7 +1,8 @@
-"""The particles' noise as a texture: value noise and its fbm baked once into a periodic
+"""The effects' noise as a texture: value noise and its fbm baked once into a periodic
 table that shaders/fx_noise.glsl reads with one filtered lookup, instead of hashing
 four lattice values per octave at every fragment (on a software rasteriser the fire and
-smoke spent most of their time there).
+smoke spent most of their time there). The particles read all their noise from it, the
+burnt walls the three finer octaves of their soot patches.
 
 The table is fixed (its own seeded stream), so every frame and every run read the same
 noise; what varies per particle comes from the particle's seed, as before.
