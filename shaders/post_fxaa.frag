@@ -1,10 +1,16 @@
 #version 330
-// FXAA (after Lottes' FXAA 3.11 "PC console" variant): luma of the 4 diagonal
-// neighbour pixels gives the edge direction; two and four taps along it are blended,
-// the four-tap result kept unless it leaves the local luma range. Input: the composite
-// with luma in alpha, display-referred, this pass's size. The pixel and its neighbours
-// are read unfiltered (texelFetch: half the cost of a filtered tap on a software
-// rasteriser); only the taps along the edge need the filter.
+// FXAA (after Lottes' FXAA 3.11 "PC console" variant), drawn as two full-screen passes
+// into the window (sandbox/view/post.py). The pixel is on an edge where the luma range
+// of it and its 4 diagonal neighbours is large enough. EDGES, the first pass, copies the
+// composite and marks its edge pixels in the depth buffer (0; others 1). The second, FXAA
+// proper, is depth-tested against that mark, so it runs on edge pixels only: llvmpipe
+// skips a block's shader when the early depth test passes none of its pixels, and only
+// 7-35% of a finale frame's blocks hold an edge. There the diagonal lumas give the
+// edge's direction; two and four taps along it are blended, the four-tap result kept
+// unless it leaves the local luma range. Input: the composite with luma in alpha,
+// display-referred, this pass's size. The pixel and its neighbours are read unfiltered
+// (texelFetch: half the cost of a filtered tap on a software rasteriser); only the taps
+// along the edge need the filter.
 uniform sampler2D u_src;
 uniform vec2 u_texel;          // 1 / frame size in pixels
 in vec2 v_uv;
@@ -24,8 +30,10 @@ void main() {
     float se = texelFetch(u_src, clamp(p + ivec2( 1,  1), ivec2(0), last), 0).a;
     float lo = min(m.a, min(min(nw, ne), min(sw, se)));
     float hi = max(m.a, max(max(nw, ne), max(sw, se)));
-    if (hi - lo < max(0.0312, hi * 0.125)) { o_color = vec4(m.rgb, 1.0); return; }
-
+#ifdef EDGES
+    o_color = vec4(m.rgb, 1.0);
+    gl_FragDepth = hi - lo < max(0.0312, hi * 0.125) ? 1.0 : 0.0;
+#else
     vec2 dir = vec2(-((nw + ne) - (sw + se)), (nw + sw) - (ne + se));
     float reduce = max((nw + ne + sw + se) * 0.25 * REDUCE_MUL, REDUCE_MIN);
     float scale = 1.0 / (min(abs(dir.x), abs(dir.y)) + reduce);
@@ -36,4 +44,5 @@ void main() {
     vec4 b = 0.5 * a + 0.25 * (texture(u_src, v_uv - dir * 0.5)
                              + texture(u_src, v_uv + dir * 0.5));
     o_color = vec4((b.a < lo || b.a > hi) ? a.rgb : b.rgb, 1.0);
+#endif
 }

@@ -155,6 +155,22 @@ def test_antialiasing_smooths_a_slanted_edge(scene, aa):
     assert counts[aa] > 2 * counts["none"] + 50, counts
 
 
+def test_fxaa_leaves_pixels_off_edges_as_they_were(scene):
+    """FXAA filters only where its edge pass marked the depth buffer: faint grain on a
+    grey card is no edge (its luma steps stay under FXAA's threshold) and comes out
+    exactly as without anti-aliasing. Filtered everywhere, the grain would be smeared."""
+    scene["card"]("grey", (-10, 10, -5.625, 5.625), 10.0, (0.18, 0.18, 0.18))
+    frames = {}
+    for mode in ("none", "fxaa"):
+        chain = _chain(scene, aa=mode, bloom=0, grain=0.01)
+        try:
+            frames[mode] = _frame(scene, chain, t=0.5)
+        finally:
+            chain.destroy()
+    assert frames["none"][40:140, 60:260].std() > 0.5   # there is grain to smear
+    assert np.array_equal(frames["fxaa"], frames["none"])
+
+
 def test_grade_differs_per_time_of_day(scene):
     scene["card"]("grey", (-10, 10, -5.625, 5.625), 10.0, (0.18, 0.18, 0.18))
     chain = _chain(scene, bloom=0)
