@@ -365,6 +365,21 @@ def test_levels_cover_the_same_pixels_and_a_fade_band_keeps_them(scene):
     assert 0.8 < cover["band"] / cover["full mixed"] < 1.25, cover
 
 
+def test_what_hides_most_is_drawn_first(scene):
+    """The opaque bin draws in scene-graph order and llvmpipe shades only the fragments
+    that pass its early depth test, so the horde goes before the world's parts (in the
+    opaque bin, not after it) and the parts follow PART_ORDER, the ground last."""
+    from sandbox.view.stage import PART_ORDER
+
+    base, stage, horde, grab = scene
+    names = [c.get_name() for c in stage.root.get_children()]
+    parts = [n for n in names if n in stage.parts]
+    assert parts == [p for p in PART_ORDER if p in stage.parts]
+    assert parts[-2:] == ["grounds", "terrain"]
+    assert names.index("horde") < names.index(parts[0])
+    assert horde.np.get_bin_name() == ""
+
+
 def test_shadow_maps_are_drawn_only_when_their_depths_can_change(scene):
     """The sun's map of what stands still is drawn again only after the sun moved; the
     moving casters' map while casters whose shadow can reach the sun's map are on stage,

@@ -8,7 +8,7 @@ blend mode) shaded procedurally by `shaders/fx_particles.frag`, built for the ki
 layer draws this frame: smoke, debris, snow, the shock ring and the (optically thick)
 fireball alpha-blended and sorted back to front in numpy; flames, sparks and glows
 additive. Both depth-test against the world and horde and write no depth, draw after
-the horde (fixed bin) and stay out of the sun's shadow pass.
+everything opaque (fixed bin) and stay out of the sun's shadow pass.
 Flashes and fires also light the world through `Stage.set_point_lights`; "smoke"
 weather thickens the haze (`Stage.set_haze`) and `state.burnt` sets the school's
 burnt material (`Stage.set_burnt`).
@@ -31,7 +31,7 @@ from sandbox.view.geom import geom_node, make_geom
 from sandbox.view.stage import MAX_POINT_LIGHTS, SHADOW_MASK, instance_buffer
 
 TEXELS = 3           # per instance: (pos, size), (rgba), (kind, seed, param, spin)
-BIN_SORT = 50        # fixed-bin order: after the horde (10)
+BIN_SORT = 50        # fixed-bin order: alpha-blended layer, then the additive one
 
 
 def _quad():

@@ -23,9 +23,10 @@ way (`shaders/horde_common.glsl`: `gait`, `lying_pose`): idle/wander shamble, lu
 sprint, attack lunge, humans and the turning walk upright (the turning shudder), knocked
 thrash and dead lie flat along their heading (a card lying on the ground far away).
 The fragment shaders add the effects' point lights (`shaders/fx_world.glsl`, uniforms
-set on the stage's root). The nodes have omni bounding volumes (never culled by Panda: the shaders move
-the vertices), sit in the fixed bin (deterministic draw order) and are hidden from the
-sun's shadow camera (`SHADOW_MASK`): the crowd receives shadows but casts none.
+set on the stage's root). The nodes have omni bounding volumes (never culled by Panda:
+the shaders move the vertices), are drawn before the world parts (`stage.DRAW_FIRST`: the
+world they hide is then not shaded) and are hidden from the sun's shadow camera
+(`SHADOW_MASK`): the crowd receives shadows but casts none.
 
 `update` (plan, then upload) reads the camera: place it (`Stage.set_camera`) first, or
 hand `plan` the view the camera will have (`stage.camera_view`).
@@ -42,7 +43,8 @@ from panda3d.core import NodePath, OmniBoundingVolume
 from sandbox.crowd import STATES
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
-from sandbox.view.stage import SHADOW_MASK, focal_length, in_view_cone, instance_buffer
+from sandbox.view.stage import (DRAW_FIRST, SHADOW_MASK, focal_length, in_view_cone,
+                                instance_buffer)
 
 FULL, MID, CARD = range(3)
 LEVEL_NAMES = ("full", "mid", "card")
@@ -267,9 +269,8 @@ class Horde:
         self.base = getattr(parent, "base", None) or getattr(builtins, "base", None)
         self.camera = camera if camera is not None else getattr(self.base, "cam", None)
         self._instance_buffer = instance_buffer
-        self.np = root.attach_new_node("horde")
+        self.np = root.attach_new_node("horde", DRAW_FIRST["horde"])
         self.np.hide(SHADOW_MASK)
-        self.np.set_bin("fixed", 10)
         self._load = getattr(parent, "load_shader", shaders.load)  # a Stage's output, shadows
         self._variants: dict[tuple, list] = {}
         self.levels: list[NodePath] = []

@@ -20,6 +20,12 @@ drawn twice from two instance buffers: for the main camera only those in its vie
 nearest first (hidden canopies then fail the depth test before shading), re-sorted at
 every `set_camera`; for the sun only those whose shadow can land on its map, fixed until
 the sun moves.
+
+Draw order: the opaque bin keeps scene-graph order (`sandbox.view.app`), and a fragment
+that fails llvmpipe's early depth test is not shaded, so what hides most is drawn first:
+the actors and the horde (`DRAW_FIRST`: they stand in front of the world in most shots),
+then the parts in `PART_ORDER`, the buildings before the ground. Drawn in file order, the
+city was shaded in full and then covered by the school.
 """
 
 from __future__ import annotations
@@ -51,6 +57,12 @@ HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at f
 HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
 HAZE_SUN = 0.35       # the sun's remaining fraction through full haze
 SKY_BIN = "sky"
+DRAW_FIRST = {"actors": -2, "horde": -1}  # sort under the stage's root: before the parts (0)
+# The parts' draw order (others follow in the order given): the buildings, then the ground
+# they stand on (the city covers the ground in the shots over it). The glass precedes the
+# school: where a pane and its frame meet at equal depth, the first drawn shows.
+PART_ORDER = ("glass", "school", "gym", "construction", "perimeter", "city", "grounds",
+              "terrain")
 
 
 def fullscreen_triangle() -> NodePath:
@@ -60,6 +72,11 @@ def fullscreen_triangle() -> NodePath:
     c = np.full((3, 4), 255, np.uint8)
     g = make_geom(v, n, c, np.array([[0, 1, 2]]))
     return NodePath(geom_node("sky", g))
+
+
+def _draw_rank(part: str) -> int:
+    """Where `part` comes in the draw order: its place in PART_ORDER, others after."""
+    return PART_ORDER.index(part) if part in PART_ORDER else len(PART_ORDER)
 
 
 def _sky_bin() -> str:
@@ -183,7 +200,7 @@ class Stage:
         # --- world parts -------------------------------------------------------------
         self.parts: dict[str, NodePath] = {}
         bounds = []
-        for name, mesh in parts.items():
+        for name, mesh in sorted(parts.items(), key=lambda item: _draw_rank(item[0])):
             if name == "tree":
                 continue
             np_ = self.root.attach_new_node(geom_node(name, trimesh_to_geom(mesh)))
