@@ -368,15 +368,15 @@ def test_levels_cover_the_same_pixels_and_a_fade_band_keeps_them(scene):
 def test_what_hides_most_is_drawn_first(scene):
     """The opaque bin draws in scene-graph order and llvmpipe shades only the fragments
     that pass its early depth test, so the horde goes before the world's parts (in the
-    opaque bin, not after it) and the parts follow PART_ORDER, the ground last."""
-    from sandbox.view.stage import PART_ORDER
+    opaque bin, not after it), the trees before the ground, all in DRAW_ORDER."""
+    from sandbox.view.stage import DRAW_ORDER
 
     base, stage, horde, grab = scene
     names = [c.get_name() for c in stage.root.get_children()]
-    parts = [n for n in names if n in stage.parts]
-    assert parts == [p for p in PART_ORDER if p in stage.parts]
-    assert parts[-2:] == ["grounds", "terrain"]
-    assert names.index("horde") < names.index(parts[0])
+    drawn = [n for n in names if n in DRAW_ORDER]
+    assert drawn == [n for n in DRAW_ORDER if n in drawn]
+    assert {"horde", "school", "city", "trees", "terrain"} <= set(drawn)
+    assert drawn[-2:] == ["grounds", "terrain"]
     assert horde.np.get_bin_name() == ""
 
 

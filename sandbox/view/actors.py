@@ -25,7 +25,7 @@ from panda3d.core import LMatrix4f, NodePath, TransparencyAttrib
 from sandbox.view import figures, vehicles
 from sandbox.view.geom import geom_node, make_geom
 from sandbox.view.meshkit import Mesh
-from sandbox.view.stage import CAST_MASK, DRAW_FIRST, SHADOW_MASK
+from sandbox.view.stage import CAST_MASK, SHADOW_MASK, draw_sort
 
 PEOPLE = ("student", "immune", "soldier")
 
@@ -144,7 +144,7 @@ class Actors:
     def __init__(self, stage, cast_path=None):
         self.stage = stage
         self.cast = figures.load_cast(cast_path)
-        self.root = stage.root.attach_new_node("actors", DRAW_FIRST["actors"])
+        self.root = stage.root.attach_new_node("actors", draw_sort("actors"))
         self.root.set_tag("shadow", "world")
         stage.cast_shadows_of(self.root)
         self._present: list[str] = []

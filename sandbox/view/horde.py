@@ -24,8 +24,8 @@ sprint, attack lunge, humans and the turning walk upright (the turning shudder),
 thrash and dead lie flat along their heading (a card lying on the ground far away).
 The fragment shaders add the effects' point lights (`shaders/fx_world.glsl`, uniforms
 set on the stage's root). The nodes have omni bounding volumes (never culled by Panda:
-the shaders move the vertices), are drawn before the world parts (`stage.DRAW_FIRST`: the
-world they hide is then not shaded) and are hidden from the sun's shadow camera
+the shaders move the vertices), are drawn before the world's parts (`stage.DRAW_ORDER`:
+the world they hide is then not shaded) and are hidden from the sun's shadow camera
 (`SHADOW_MASK`): the crowd receives shadows but casts none.
 
 `update` (plan, then upload) reads the camera: place it (`Stage.set_camera`) first, or
@@ -43,7 +43,7 @@ from panda3d.core import NodePath, OmniBoundingVolume
 from sandbox.crowd import STATES
 from sandbox.view import shaders
 from sandbox.view.geom import geom_node, make_geom
-from sandbox.view.stage import (DRAW_FIRST, SHADOW_MASK, focal_length, in_view_cone,
+from sandbox.view.stage import (SHADOW_MASK, draw_sort, focal_length, in_view_cone,
                                 instance_buffer)
 
 FULL, MID, CARD = range(3)
@@ -269,7 +269,7 @@ class Horde:
         self.base = getattr(parent, "base", None) or getattr(builtins, "base", None)
         self.camera = camera if camera is not None else getattr(self.base, "cam", None)
         self._instance_buffer = instance_buffer
-        self.np = root.attach_new_node("horde", DRAW_FIRST["horde"])
+        self.np = root.attach_new_node("horde", draw_sort("horde"))
         self.np.hide(SHADOW_MASK)
         self._load = getattr(parent, "load_shader", shaders.load)  # a Stage's output, shadows
         self._variants: dict[tuple, list] = {}

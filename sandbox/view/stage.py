@@ -22,10 +22,9 @@ every `set_camera`; for the sun only those whose shadow can land on its map, fix
 the sun moves.
 
 Draw order: the opaque bin keeps scene-graph order (`sandbox.view.app`), and a fragment
-that fails llvmpipe's early depth test is not shaded, so what hides most is drawn first:
-the actors and the horde (`DRAW_FIRST`: they stand in front of the world in most shots),
-then the parts in `PART_ORDER`, the buildings before the ground. Drawn in file order, the
-city was shaded in full and then covered by the school.
+that fails llvmpipe's early depth test is not shaded, so what hides most is drawn first
+(`DRAW_ORDER`). Drawn in file order, the city was shaded in full and then covered by the
+school, and the mountain by its forest.
 """
 
 from __future__ import annotations
@@ -57,12 +56,13 @@ HAZE_COLOR = np.array([0.30, 0.26, 0.22])  # sRGB: smoke haze (fog and sky) at f
 HAZE_DENSITY = 0.007  # per metre added to the fog at full haze
 HAZE_SUN = 0.35       # the sun's remaining fraction through full haze
 SKY_BIN = "sky"
-DRAW_FIRST = {"actors": -2, "horde": -1}  # sort under the stage's root: before the parts (0)
-# The parts' draw order (others follow in the order given): the buildings, then the ground
-# they stand on (the city covers the ground in the shots over it). The glass precedes the
-# school: where a pane and its frame meet at equal depth, the first drawn shows.
-PART_ORDER = ("glass", "school", "gym", "construction", "perimeter", "city", "grounds",
-              "terrain")
+# The opaque draw order of the stage's nodes (`draw_sort`; others follow, in the order
+# attached): the cast and the horde, which stand in front of the world in most shots; the
+# buildings; the trees, which hide the mountain but not the school; the ground last. The
+# glass precedes the school: where a pane and its frame meet at equal depth, the first
+# drawn shows.
+DRAW_ORDER = ("actors", "horde", "glass", "school", "gym", "construction", "perimeter",
+              "city", "trees", "grounds", "terrain")
 
 
 def fullscreen_triangle() -> NodePath:
@@ -74,9 +74,10 @@ def fullscreen_triangle() -> NodePath:
     return NodePath(geom_node("sky", g))
 
 
-def _draw_rank(part: str) -> int:
-    """Where `part` comes in the draw order: its place in PART_ORDER, others after."""
-    return PART_ORDER.index(part) if part in PART_ORDER else len(PART_ORDER)
+def draw_sort(name: str) -> int:
+    """The sort of node `name` under the stage's root (children are drawn by ascending
+    sort): its place in DRAW_ORDER, before everything else (0)."""
+    return DRAW_ORDER.index(name) - len(DRAW_ORDER) if name in DRAW_ORDER else 0
 
 
 def _sky_bin() -> str:
@@ -200,10 +201,11 @@ class Stage:
         # --- world parts -------------------------------------------------------------
         self.parts: dict[str, NodePath] = {}
         bounds = []
-        for name, mesh in sorted(parts.items(), key=lambda item: _draw_rank(item[0])):
+        for name, mesh in parts.items():
             if name == "tree":
                 continue
-            np_ = self.root.attach_new_node(geom_node(name, trimesh_to_geom(mesh)))
+            np_ = self.root.attach_new_node(geom_node(name, trimesh_to_geom(mesh)),
+                                            draw_sort(name))
             np_.set_tag("shadow", "world")
             self.parts[name] = np_
             if len(mesh.vertices):
@@ -444,7 +446,7 @@ class Stage:
         node = geom_node(name, geom)
         node.set_bounds(OmniBoundingVolume())
         node.set_final(True)
-        np_ = self.root.attach_new_node(node)
+        np_ = self.root.attach_new_node(node, draw_sort(name))
         np_.set_shader_input("u_instances", tex)
         np_.set_instance_count(1)
         np_.hide()
