@@ -30,15 +30,20 @@ vec2 fx_next_octave(vec2 p) {
 uniform sampler2D u_fx_noise;         // R value noise, G fbm of 3 octaves, B of 4
 const float FX_NOISE_PERIOD = 32.0;   // noise units per repeat: sandbox/view/noise.py PERIOD
 
+// The table's texel at noise coordinates p: value noise (r), fbm of 3 (g) and 4 (b) octaves.
+vec4 fx_noise_texel(vec2 p) {
+    return texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD));
+}
+
 float fx_noise_table(vec2 p) {
-    return texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD)).r;
+    return fx_noise_texel(p).r;
 }
 
 // Fbm of value noise (each octave twice the frequency and half the amplitude of the
 // last), 0..1, for `oct` = 3 or 4 (a constant at every call, so the choice is made when
 // the shader compiles).
 float fx_fbm_table(vec2 p, int oct) {
-    vec4 t = texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD));
+    vec4 t = fx_noise_texel(p);
     return oct >= 4 ? t.b : t.g;
 }
 

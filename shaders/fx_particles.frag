@@ -38,13 +38,37 @@ void main() {
     // the quad's corners (21% of its area) and all but invisible particles cost nothing
     if ((r > 1.0 && kind != FX_FLAME) || v_color.a < 0.01) discard;
     vec2 so = vec2(fract(seed * 0.137) * 91.0, fract(seed * 0.311) * 57.0);
+    float t = u_fx_time;
+#if HAS(FX_DEBRIS) || HAS(FX_RING)
+    float ang = atan(uv.y, uv.x);
+#endif
+    // Each kind's point in the noise table, then one lookup for the kind drawn: a
+    // software rasteriser would sample once for every kind built into the variant.
+    vec2 at = so;
+#if HAS(FX_FIREBALL)
+    if (kind == FX_FIREBALL) at += uv * 2.2 + vec2(0.0, -t * 0.9);
+#endif
+#if HAS(FX_SMOKE)
+    if (kind == FX_SMOKE) at += uv * 1.3 + vec2(t * 0.05, -t * 0.12);
+#endif
+#if HAS(FX_FLAME)
+    float y = uv.y * 0.5 + 0.5;                      // 0 base .. 1 tip
+    if (kind == FX_FLAME) at += vec2(uv.x * 1.8, y * 2.2 - t * 2.6);
+#endif
+#if HAS(FX_DEBRIS)
+    if (kind == FX_DEBRIS) at += vec2(ang * 1.3 + 4.0, 0.0);
+#endif
+#if HAS(FX_RING)
+    if (kind == FX_RING) at += vec2(ang * 3.0, r * 4.0);
+#endif
+    vec4 noise = fx_noise_texel(at);   // R value noise, G fbm of 3 octaves, B of 4
     vec3 c = vec3(0.0);
     float a = 0.0;
 #if HAS(FX_FIREBALL)
     if (kind == FX_FIREBALL) {
         // a churning ball: fbm eats the rim, the core is hotter than the edge, and the
         // cooler folds turn to black soot as the whole ball cools (param: heat 1 -> 0)
-        float n = fx_fbm_table(uv * 2.2 + so + vec2(0.0, -u_fx_time * 0.9), 4);
+        float n = noise.b;
         float d = smoothstep(1.0, 0.3, r + (n - 0.5) * 1.1);
         float heat = param * (0.4 + 0.8 * (1.0 - r)) * (0.2 + 1.5 * n);
         vec3 fire = fx_fire_color(heat) * v_color.rgb * smoothstep(0.0, 0.25, heat);
@@ -55,7 +79,7 @@ void main() {
 #endif
 #if HAS(FX_SMOKE)
     if (kind == FX_SMOKE) {
-        float n = fx_fbm_table(uv * 1.3 + so + vec2(u_fx_time * 0.05, -u_fx_time * 0.12), 3);
+        float n = noise.g;
         float d = smoothstep(1.0, 0.25, r + (n - 0.5) * 1.0);
         vec3 toward = cross(u_cam_right, u_cam_up);
         vec3 nrm = normalize(u_cam_right * uv.x + u_cam_up * uv.y
@@ -68,8 +92,7 @@ void main() {
 #endif
 #if HAS(FX_FLAME)
     if (kind == FX_FLAME) {
-        float y = uv.y * 0.5 + 0.5;                      // 0 base .. 1 tip
-        float n = fx_fbm_table(vec2(uv.x * 1.8, y * 2.2 - u_fx_time * 2.6) + so, 3);
+        float n = noise.g;
         float width = pow(max(1.0 - y, 0.0), 0.7) * (0.35 + 0.65 * smoothstep(0.0, 0.15, y));
         float d = smoothstep(0.0, 0.3, width - abs(uv.x) + (n - 0.5) * 0.7);
         float heat = (1.0 - y) * (0.4 + 0.65 * n);
@@ -86,8 +109,7 @@ void main() {
 #endif
 #if HAS(FX_DEBRIS)
     if (kind == FX_DEBRIS) {
-        float ang = atan(uv.y, uv.x);
-        float edge = 0.55 + 0.4 * fx_noise_table(vec2(ang * 1.3 + 4.0, 0.0) + so);
+        float edge = 0.55 + 0.4 * noise.r;
         a = (1.0 - smoothstep(edge - 0.08, edge, r)) * v_color.a;
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) + fx_fire_color(param) * param * 3.0;
     }
@@ -101,8 +123,7 @@ void main() {
 #if HAS(FX_RING)
     if (kind == FX_RING) {
         // dust thrown out by the shock front: a ragged bright band with a thin trail inside
-        float ang = atan(uv.y, uv.x);
-        float n = fx_fbm_table(vec2(ang * 3.0, r * 4.0) + so, 3);
+        float n = noise.g;
         float band = exp(-pow((r - 0.86) / 0.09, 2.0)) + 0.25 * smoothstep(0.86, 0.2, r) * step(r, 0.86);
         c = lit(v_color.rgb, vec3(0.0, 0.0, 1.0)) * (0.8 + 0.4 * n);
         a = clamp(band * (0.5 + 0.8 * n), 0.0, 1.0) * v_color.a * step(r, 1.0);
