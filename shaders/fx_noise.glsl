@@ -1,7 +1,7 @@
 // Value noise and fbm for the effects (fire, smoke) and the burnt material, pure
 // functions of their inputs. Two sources: hashed lattice values (fx_noise) and
 // a periodic table of the same kind of noise baked once (sandbox/view/noise.py; the
-// stage binds it as u_fx_noise) read with one filtered lookup (fx_noise_table,
+// stage binds it as u_fx_noise) read with one filtered lookup (fx_noise_texel,
 // fx_fbm_table). On a software rasteriser the table costs a fraction of the hashing (four
 // lattice values per octave) and the particles use it: they are many, small and moving.
 // The burnt material hashes the coarsest octave of its patches (metres wide: a shot
@@ -33,10 +33,6 @@ const float FX_NOISE_PERIOD = 32.0;   // noise units per repeat: sandbox/view/no
 // The table's texel at noise coordinates p: value noise (r), fbm of 3 (g) and 4 (b) octaves.
 vec4 fx_noise_texel(vec2 p) {
     return texture(u_fx_noise, p * (1.0 / FX_NOISE_PERIOD));
-}
-
-float fx_noise_table(vec2 p) {
-    return fx_noise_texel(p).r;
 }
 
 // Fbm of value noise (each octave twice the frequency and half the amplitude of the
