@@ -197,7 +197,7 @@ class PostChain:
         (post_fxaa.frag): the first copies the composite and marks its edge pixels in
         the depth buffer, the second filters where the mark passes its depth test. On
         llvmpipe that skips the filter's taps on every block without an edge: 1,253 M to
-        1,223 M instructions for a 720p finale frame at 35 s, the same pixels. A window
+        1,224 M instructions for a 720p finale frame at 35 s, the same pixels. A window
         without a depth buffer passes every test and filters everywhere, as one pass."""
         from panda3d.core import DepthTestAttrib, NodePath, RenderAttrib
         w, h = self.size
