@@ -1,7 +1,8 @@
 """The post chain (sandbox/view/post.py) on synthetic scenes drawn through common.glsl:
 bloom spreads light around an emitter, the filmic curve does not hard-clip HDR, MSAA
-and FXAA smooth a slanted edge, the grade differs per time of day and matches its numpy
-twin, grain is a function of scene time, the vignette darkens corners.
+and FXAA smooth a slanted edge (FXAA leaving pixels off edges as they were), the grade
+differs per time of day and matches its numpy twin, grain is a function of scene time,
+the vignette darkens corners.
 
 Needs OpenGL (Mesa llvmpipe via p3headlessgl); fails, never skips, without it. One
 ShowBase per process: 320x180 like test_view.py; everything made here is removed after.
