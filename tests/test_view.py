@@ -380,6 +380,56 @@ def test_what_hides_most_is_drawn_first(scene):
     assert horde.np.get_bin_name() == ""
 
 
+def test_a_buildings_rooms_are_not_shaded_behind_its_shell(scene):
+    """Seen from the roof, the school's storeys lie behind the roof slab: drawn after the
+    shell (sandbox.world.draw_order), they fail the early depth test instead of being
+    shaded and then covered. Every part is drawn with a shader that adds one level per
+    fragment it lets through: the school's fragments per pixel it covers, 1.04 (2.64 when it
+    was drawn in the order it was built, roof last)."""
+    from panda3d.core import ColorBlendAttrib, Shader
+
+    base, stage, horde, grab = scene
+    count = Shader.make(Shader.SL_GLSL, """#version 330
+uniform mat4 p3d_ModelViewProjectionMatrix;
+in vec4 p3d_Vertex;
+void main() { gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex; }""", """#version 330
+uniform vec4 u_level;
+out vec4 o_color;
+void main() { o_color = u_level; }""")
+    stage.set_camera((-30.5, 44.0, 16.1), (10.0, 44.0, 12.0), 60)   # from the campfire
+    others = [(c, c.get_sort()) for c in stage.root.get_children()
+              if c.get_name() not in stage.parts]
+    clear = base.win.get_clear_color()
+    gsg = base.win.get_gsg()
+    maps = [(buf, buf.is_active()) for buf in (stage.sun.get_shadow_buffer(gsg),
+                                                stage.cast.get_shadow_buffer(gsg))]
+    try:
+        base.win.set_clear_color((0, 0, 0, 1))
+        for buf, _ in maps:   # the shadow maps keep what they hold
+            buf.set_active(False)
+        for c, _ in others:
+            c.stash()
+        for name, part in stage.parts.items():
+            part.set_shader(count, 1000)
+            part.set_attrib(ColorBlendAttrib.make(ColorBlendAttrib.M_add), 1000)
+            part.set_shader_input("u_level", (0, 1 / 255 if name == "school" else 0, 0, 0), 1000)
+        school = grab.grab()[..., 1].astype(np.float64)
+    finally:
+        base.win.set_clear_color(clear)
+        for buf, active in maps:
+            buf.set_active(active)
+        for c, sort in others:   # hidden from some cameras as before, in the same place
+            c.unstash(sort)
+        for part in stage.parts.values():
+            part.clear_shader()
+            part.clear_attrib(ColorBlendAttrib)
+            part.clear_shader_input("u_level")
+    covered = school > 0
+    assert covered.mean() > 0.5
+    per_pixel = school.sum() / covered.sum()
+    assert per_pixel < 1.5, per_pixel
+
+
 def test_shadow_maps_are_drawn_only_when_their_depths_can_change(scene):
     """The sun's map of what stands still is drawn again only after the sun moved; the
     moving casters' map while casters whose shadow can reach the sun's map are on stage,

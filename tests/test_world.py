@@ -138,6 +138,85 @@ def test_terrain_height():
     assert 55 < W.terrain_height(hx, hy) < 65
 
 
+def _room(gap_pane: bool):
+    """A 6 x 6 x 3 m room of 0.2 m slabs and walls, a 1 m gap in its south wall (closed by
+    a pane when `gap_pane`) and a table inside, in front of the gap."""
+    from sandbox.world.shapes import MeshBuilder
+    grey = (128, 128, 128, 255)
+    b = MeshBuilder()
+    b.box((0, 0, 0), (6, 6, 0.2), grey)                 # floor
+    b.box((0, 0, 3), (6, 6, 3.2), grey)                 # roof
+    b.box((0, 0, 0.2), (2.5, 0.2, 3), grey)             # south wall, west of the gap
+    b.box((3.5, 0, 0.2), (6, 0.2, 3), grey)             # south wall, east of the gap
+    b.box((0, 5.8, 0.2), (6, 6, 3), grey)               # north wall
+    b.box((0, 0.2, 0.2), (0.2, 5.8, 3), grey)           # west wall
+    b.box((5.8, 0.2, 0.2), (6, 5.8, 3), grey)           # east wall
+    b.box((2.8, 2, 0.2), (3.2, 2.4, 1), grey)           # table
+    pane = MeshBuilder()
+    pane.quad((2.5, 0.1, 0.2), (3.5, 0.1, 0.2), (3.5, 0.1, 3), (2.5, 0.1, 3), grey, two_sided=True)
+    return b.mesh(), [pane.mesh()] if gap_pane else []
+
+
+def _face(mesh, point, normal) -> int:
+    """The face that holds `point` and faces `normal`."""
+    from trimesh.triangles import points_to_barycentric
+    p = np.broadcast_to(np.asarray(point, float), (len(mesh.faces), 3))
+    bary = points_to_barycentric(mesh.triangles, p)
+    on = (np.abs(np.einsum("ij,ij->i", p - mesh.triangles[:, 0], mesh.face_normals)) < 1e-6) \
+        & (bary > -1e-9).all(axis=1) & (mesh.face_normals @ np.asarray(normal, float) > 0.99)
+    return int(np.flatnonzero(on)[0])
+
+
+def test_open_faces_are_those_seen_from_outside():
+    """A face is open where the space in front of it sees out along an axis it faces:
+    the roof and the outer walls, and through the gap the table's front (a face is
+    judged by the cell in front of its centre); the ceiling, the table's top, the
+    floor's top and the walls' insides are shut, and so is the table's front once a
+    pane closes the gap."""
+    from sandbox.world.draw_order import open_faces
+
+    mesh, _ = _room(gap_pane=False)
+    is_open = open_faces(mesh)
+    f = lambda c, n: is_open[_face(mesh, c, n)]  # noqa: E731
+    assert f((3, 3, 3.2), (0, 0, 1)) and f((1.5, 0, 1.6), (0, -1, 0)) and f((6, 3, 1.6), (1, 0, 0))
+    assert f((3.0, 2.0, 0.6), (0, -1, 0))
+    assert not (f((3, 3, 3.0), (0, 0, -1)) or f((3.0, 2.2, 1.0), (0, 0, 1))
+                or f((1.5, 1.5, 0.2), (0, 0, 1)) or f((0.2, 3, 1.6), (1, 0, 0))
+                or f((3.0, 5.8, 1.6), (0, -1, 0)))
+    mesh, pane = _room(gap_pane=True)
+    is_open = open_faces(mesh, pane)
+    assert not f((3.0, 2.0, 0.6), (0, -1, 0))
+    assert f((1.5, 0, 1.6), (0, -1, 0))
+
+
+def test_faces_are_drawn_details_and_shells_first(world):
+    """The last built face is drawn first (a builder lays details over the surfaces they
+    decorate: drawn first, a detail wins the depth test even where depth cannot tell it
+    from its surface) and, in a part with rooms, the faces open to the outside before
+    the rest: the school's roof is drawn before its top floor's rooms, so seen from the
+    roof they are never shaded."""
+    from sandbox.world.draw_order import occluders_first, open_faces
+
+    mesh, pane = _room(gap_pane=True)
+    is_open = open_faces(mesh, pane)
+    assert 0 < is_open.sum() < len(is_open)
+    last_first = np.arange(len(mesh.faces))[::-1]
+    assert np.array_equal(occluders_first(mesh).faces, mesh.faces[last_first])
+    ordered = occluders_first(mesh, rooms=True, blockers=pane)
+    shell = last_first[is_open[last_first]]
+    assert np.array_equal(ordered.faces, mesh.faces[np.concatenate(
+        [shell, last_first[~is_open[last_first]]])])
+    assert np.array_equal(ordered.vertices, mesh.vertices)
+
+    school = world.parts["school"]
+    big_up = (school.face_normals[:, 2] > 0.99) & (school.area_faces > 10.0)
+    z = school.triangles_center[:, 2]
+    roof = np.flatnonzero(big_up & np.isclose(z, bp.ROOF_Z, atol=0.01))
+    top_floor = np.flatnonzero(big_up & np.isclose(z, bp.ROOF_Z - bp.FLOOR_H, atol=0.01))
+    assert len(roof) and len(top_floor)
+    assert roof.max() < top_floor.min(), "the top storey's floors come before the roof"
+
+
 # -- anchors --------------------------------------------------------------------------------
 def test_anchors():
     a = W.anchors()

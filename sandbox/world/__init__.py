@@ -72,6 +72,7 @@ def walkmap() -> WalkMap:
 def build_world() -> World:
     """Every part of the static world (cached; treat as read-only)."""
     from sandbox.world.city import build_city
+    from sandbox.world.draw_order import occluders_first
     from sandbox.world.grounds import build_grounds, build_gym, build_perimeter
     from sandbox.world.school import build_school
     from sandbox.world.site import build_construction
@@ -86,15 +87,15 @@ def build_world() -> World:
     glass = MeshBuilder()
     for g in (school_glass, grounds_glass, gym_glass, site_glass):
         glass.extend(g)
-    parts = {
-        "school": school.mesh(),
+    parts = {   # faces in the order that hides the most first (draw_order)
+        "school": occluders_first(school.mesh(), rooms=True, blockers=[school_glass.mesh()]),
         "glass": glass.mesh(),
-        "gym": gym.mesh(),
-        "grounds": grounds.mesh(),
-        "perimeter": build_perimeter().mesh(),
-        "construction": site.mesh(),
+        "gym": occluders_first(gym.mesh()),
+        "grounds": occluders_first(grounds.mesh()),
+        "perimeter": occluders_first(build_perimeter().mesh()),
+        "construction": occluders_first(site.mesh(), rooms=True, blockers=[site_glass.mesh()]),
         "terrain": terrain_mesh(),
-        "city": build_city().mesh(),
+        "city": occluders_first(build_city().mesh()),
         "tree": tree_template(),
     }
     return World(parts, tree_instances(), anchors(), walkmap(), terrain_height)
