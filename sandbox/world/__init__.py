@@ -96,6 +96,6 @@ def build_world() -> World:
         "construction": occluders_first(site.mesh(), rooms=True, blockers=[site_glass.mesh()]),
         "terrain": terrain_mesh(),
         "city": occluders_first(build_city().mesh()),
-        "tree": tree_template(),
+        "tree": occluders_first(tree_template()),   # the crown from the top down, trunk last
     }
     return World(parts, tree_instances(), anchors(), walkmap(), terrain_height)
