@@ -170,8 +170,9 @@ def _face(mesh, point, normal) -> int:
 def test_open_faces_are_those_seen_from_outside():
     """A face is open where the space in front of it sees out along an axis it faces:
     the roof and the outer walls, and through the gap the table's front (a face is
-    judged by the cell in front of its centre); the ceiling, the table's top, the
-    floor's top and the walls' insides are shut, and so is the table's front once a
+    judged at its centre and halfway to each corner, so the north wall's inside, whose
+    triangles span the room, stays shut); the ceiling, the table's top, the floor's top
+    and the walls' insides are shut, and so is the table's front once a
     pane closes the gap."""
     from sandbox.world.draw_order import open_faces
 
