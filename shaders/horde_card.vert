@@ -8,16 +8,29 @@
 // is what an upright figure projects from that elevation (body height times cos, plus
 // the shoulders' depth times sin), so a crowd seen from above does not vanish edge-on.
 // p3d_Vertex.xz = card corner (x -0.5..0.5 across, z 0..1 up).
+// The figure is a few pixels across, so it is lit here, per card: the light for a
+// cylinder-like normal across an upright card (the figure's round body), sampled at its
+// left edge, middle and right edge and handed on as a quadratic in the across
+// coordinate; the sun's shadow taps and the fog per corner, interpolated. The fragment
+// shader then only finds the figure and mixes: on a software rasteriser the far horde's
+// cost is its cards' fragments, and lighting each of them took about half of it.
 uniform mat4 p3d_ModelViewMatrix;
 uniform mat4 p3d_ModelViewMatrixInverse;
 uniform mat4 p3d_ProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
+uniform mat4 p3d_ViewMatrix;
 uniform samplerBuffer u_instances;
 uniform float u_time;
 
 in vec4 p3d_Vertex;
 
+#include "common.glsl"
+#include "fx_noise.glsl"
+#include "fx_world.glsl"
 #include "horde_common.glsl"
+#ifndef NO_SUN_SHADOW
+#include "shadows.glsl"
+#endif
 
 // card width, metres: head-on the figure is narrow; side-on the stride and the arms
 // reaching ahead need about 1.5 m (fragments outside the figure are discarded: keep the
@@ -31,17 +44,16 @@ const float LIE_FEET = 0.95, LIE_HEAD = 1.0, LIE_W = 1.35, LIE_DEPTH = 0.32;
 
 out vec2 v_uv;              // metres on the figure: x across (toward its heading > 0), y up;
                             // lying: x across the body, y along it (hip 0, head > 0)
-out vec3 v_view_pos;
-out vec3 v_world_pos;
-flat out vec3 v_right;      // world-space card right (for a cylinder-ish normal)
-flat out vec3 v_toward;     // world-space horizontal direction to the camera; lying: card normal
+flat out vec3 v_open[3];    // unshadowed light (ambient, point lights) as c0 + u (c1 + u c2),
+flat out vec3 v_sun[3];     // and the sun's, for u = across / 0.3 m in -1..1 (lying: c0 alone)
+out float v_shadow;         // the sun's shadow maps (1 lit)
+out float v_fog;            // fog factor: 1 clear
 // The figure's skeleton in card metres, posed here once per vertex so the fragment
 // shader only measures distances (each bone a capsule: (start.xy, end.xy)):
 flat out vec4 v_bones[7];   // torso, arm 1, arm 2, thigh 1, shin 1, thigh 2, shin 2
 flat out vec2 v_head;       // head centre
 flat out vec4 v_frame;      // (x scale, y shift) from v_uv to the skeleton's frame,
                             // torso half-width, height above which the torso is jacket
-flat out float v_lying;     // 1: lying on the ground
 flat out vec3 v_skin;
 flat out vec3 v_top;      // jacket
 flat out vec3 v_shirt;
@@ -97,6 +109,27 @@ void sprawled_skeleton(float squash, vec4 limbs) {
     v_frame = vec4(1.0 / squash, 0.0, 0.19, 0.29);
 }
 
+// The light on the figure for world normal n at its centre: `open` the hemisphere ambient
+// and the point lights, `sun` the sun's direct light (before its shadow).
+void light_for(vec3 n, vec3 centre, out vec3 open, out vec3 sun) {
+    open = hemisphere(n);
+#if !defined(FX_LIGHTS) || FX_LIGHTS > 0
+    open += fx_point_lights(centre, n);
+#endif
+    float direct = clamp(dot(n, u_sun_dir) * 0.8 + 0.2, 0.0, 1.0);  // a little wrap
+    sun = u_sun_color * direct * smoothstep(-0.02, 0.05, u_sun_dir.z);
+}
+
+// The light at u = -1, 0, 1 (normals n0, n1, n2) as the quadratic through them.
+void light_across(vec3 n0, vec3 n1, vec3 n2, vec3 centre) {
+    vec3 o0, o1, o2, s0, s1, s2;
+    light_for(n0, centre, o0, s0);
+    light_for(n1, centre, o1, s1);
+    light_for(n2, centre, o2, s2);
+    v_open = vec3[3](o1, 0.5 * (o2 - o0), 0.5 * (o2 + o0) - o1);
+    v_sun = vec3[3](s1, 0.5 * (s2 - s0), 0.5 * (s2 + s0) - s1);
+}
+
 void main() {
     int id = gl_InstanceID;
     vec4 a = texelFetch(u_instances, id * 3);
@@ -116,7 +149,9 @@ void main() {
     vec2 th = to.xy;
     th = dot(th, th) > 1e-8 ? normalize(th) : vec2(0.0, -1.0);
     vec3 right = vec3(-th.y, th.x, 0.0);          // cross(up, toward)
-    vec3 p;
+    vec3 p, n_mid;
+    mat3 to_world = mat3(p3d_ModelMatrix);
+    vec3 centre = (p3d_ModelMatrix * vec4(base + vec3(0.0, 0.0, 0.9), 1.0)).xyz;
     if (lying(st)) {
         vec2 lp = lying_pose(st, r1, r2);
         float hd = a.w + lp.y;
@@ -130,15 +165,14 @@ void main() {
         float u = p3d_Vertex.x * w, v = mix(-LIE_FEET, LIE_HEAD, p3d_Vertex.z);
         p = base + vec3(0.0, 0.0, 0.125) * scale + (across * u + along * v) * scale;
         v_uv = vec2(u * sign(dot(across, perp) + 1e-6), v);
-        v_right = mat3(p3d_ModelMatrix) * across;
-        v_toward = mat3(p3d_ModelMatrix) * nrm;
+        n_mid = to_world * nrm;
+        light_across(n_mid, n_mid, n_mid, centre);
         bool thrash = st == ST_KNOCKED;
         vec2 hs = vec2(hash1(seed + 12.0), hash1(seed + 10.0));   // left, right (horde.vert)
         vec2 w1 = sin(t * 5.3 + vec2(1.7, -1.7) + r1 * 6.28);
         vec4 limbs = thrash ? vec4(0.9 + 0.7 * w1, 0.25 + 0.2 * w1)
                             : vec4(0.3 + 1.6 * hs, 0.08 + 0.3 * hs);
         sprawled_skeleton(max(squash, 0.5), limbs);  // edge-on: the body's depth
-        v_lying = 1.0;
     } else {
         vec3 up = normalize(cross(to3, right));
         float sin_e = clamp(to3.z, 0.0, 1.0);
@@ -149,21 +183,31 @@ void main() {
         float width = mix(CARD_W_FRONT, CARD_W_SIDE, abs(facing));
         p = base + right * (p3d_Vertex.x * width * scale) + up * (p3d_Vertex.z * h);
         v_uv = vec2(p3d_Vertex.x * width, p3d_Vertex.z * FIG_H);
-        v_right = mat3(p3d_ModelMatrix) * right;
-        v_toward = mat3(p3d_ModelMatrix) * vec3(th, 0.0);
+        // across the card: n(u) = 0.8 u right + sqrt(1 - 0.64 u^2) toward + 0.25 up
+        vec3 r = to_world * right, tw = to_world * vec3(th, 0.0), lift = vec3(0.0, 0.0, 0.25);
+        n_mid = normalize(tw + lift);
+        light_across(normalize(-0.8 * r + 0.6 * tw + lift), n_mid,
+                     normalize(0.8 * r + 0.6 * tw + lift), centre);
         Gait g = gait(st, kind, ph, t, r1, r2);
         float s = sin(ph);
         float jerk = g.jerk * (sin(ph * 3.0 + r1 * 6.28) + 0.4 * sin(t * 9.0 + r2 * 20.0));
         upright_skeleton(ph, facing, g.lean, g.bob,
                          vec4(g.arm - s * g.arm_swing + jerk, g.arm + s * g.arm_swing + jerk,
                               s * g.stride + g.stance, g.knee));
-        v_lying = 0.0;
     }
 
     vec4 view = p3d_ModelViewMatrix * vec4(p, 1.0);
     gl_Position = p3d_ProjectionMatrix * view;
-    v_view_pos = view.xyz;
-    v_world_pos = (p3d_ModelMatrix * vec4(p, 1.0)).xyz;
+    v_fog = clamp(exp(-u_fog_density * length(view.xyz)), 0.0, 1.0);
+    v_shadow = 1.0;
+#ifndef NO_SUN_SHADOW
+    vec4 sp = vec4(view.xyz + mat3(p3d_ViewMatrix) * n_mid * 0.1, 1.0);
+    const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
+    v_shadow = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * sp).xyz - BIAS);
+#ifdef CASTERS
+    v_shadow = min(v_shadow, cast_shadow((p3d_LightSource[1].shadowViewMatrix * sp).xyz - BIAS));
+#endif
+#endif
     v_skin = kind == KIND_HUMAN ? human_skin(seed) : material_color(0, seed);
     v_top = material_color(5, seed);
     v_shirt = material_color(1, seed);

@@ -261,6 +261,30 @@ def test_fire_lights_the_horde_at_night(scene, level):
         lit[figures].mean(), dark[figures].mean())
 
 
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_the_school_shades_the_horde(scene, level):
+    """At day the sun stands to the south, so the school's shadow lies to its north: the
+    same figures, seen from the same offset, are darker in it than south of the school,
+    at every level of detail (the cards take their shadow taps per corner)."""
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    pos, z, hd, ph = _crowd(12)
+    pos = (pos - np.array([0, -27], np.float32)) * np.float32(0.4)   # 12 agents within 3 m
+    hd = np.full(12, -np.pi / 2, np.float32)                      # facing the camera
+    mean = {}
+    with _level(horde, level):
+        for name, y in (("shade", 62.0), ("sun", 24.0)):   # the school spans y 37-51
+            stage.set_camera((0, y - 9, 2.5), (0, y, 1.0), 40)
+            horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+            empty = grab.grab().astype(np.int16)
+            horde.update(pos + np.array([0, y], np.float32), z, hd, ph)
+            img = grab.grab().astype(np.int16)
+            figures = np.abs(img - empty).max(axis=2) > 20
+            assert figures.mean() > 0.01, (name, figures.mean())
+            mean[name] = img[figures].mean()
+    assert mean["sun"] > 1.3 * mean["shade"], mean
+
+
 def test_shader_error_names_file(scene, tmp_path, monkeypatch):
     from sandbox import paths
     from sandbox.view import shaders

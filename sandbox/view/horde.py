@@ -22,11 +22,15 @@ so only the second part's shader can discard. Every level animates the state the
 way (`shaders/horde_common.glsl`: `gait`, `lying_pose`): idle/wander shamble, lured/chase
 sprint, attack lunge, humans and the turning walk upright (the turning shudder), knocked
 thrash and dead lie flat along their heading (a card lying on the ground far away).
-The fragment shaders add the effects' point lights (`shaders/fx_world.glsl`, uniforms
-set on the stage's root). The nodes have omni bounding volumes (never culled by Panda:
-the shaders move the vertices), are drawn before the world's parts (`stage.DRAW_ORDER`:
-the world they hide is then not shaded) and are hidden from the sun's shadow camera
-(`SHADOW_MASK`): the crowd receives shadows but casts none.
+The figures' fragment shaders add the effects' point lights (`shaders/fx_world.glsl`,
+uniforms set on the stage's root) and look the sun's shadow maps up; a card is a few
+pixels across, so its vertex shader lights it once (point lights, sun, ambient across its
+round body) and takes the shadow and the fog at its corners, and its fragments only find
+the figure: on a software rasteriser that about halves a card's cost. The nodes have omni
+bounding volumes (never culled by Panda: the shaders move the vertices), are drawn
+before the world's parts (`stage.DRAW_ORDER`: the world they hide is then not shaded)
+and are hidden from the sun's shadow camera (`SHADOW_MASK`): the crowd receives shadows
+but casts none.
 
 `update` (plan, then upload) reads the camera: place it (`Stage.set_camera`) first, or
 hand `plan` the view the camera will have (`stage.camera_view`).
