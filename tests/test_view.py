@@ -121,7 +121,7 @@ def test_lod_full_near_card_far(scene):
 
     base, stage, horde, grab = scene
     stage.set_camera((0, -100, 2), (0, 0, 1), 40)
-    pos = np.array([[0, -95], [0, 200], [0, -86]], np.float32)  # 5 m, 300 m, 14 m
+    pos = np.array([[0, -95], [0, 200], [0, -90]], np.float32)  # 5 m, 300 m, 10 m
     buckets = horde.select(pos, np.zeros(3, np.float32))
     assert [list(b[0]) for b in buckets] == [[0], [2], [1]]
     assert all(np.all(b[1] == 1.0) for b in buckets)  # none in a fade band

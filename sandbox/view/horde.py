@@ -54,7 +54,8 @@ FULL, MID, CARD = range(3)
 LEVEL_NAMES = ("full", "mid", "card")
 FIG_HEIGHT = 1.75     # metres: the height used to project an agent's size on screen
 FULL_PX = 56.0        # projected height (pixels) from which the full figure is drawn
-CARD_PX = 16.0        # projected height at and below which the card is drawn
+CARD_PX = 28.0        # projected height at and below which the card is drawn: a card
+                      # lit per card costs less than the middle figure up to about there
 FULL_BUDGET = 3000    # at most about this many full figures a frame (the nearest) ...
 MID_BUDGET = 20000    # ... and middle figures; the rest are cards
 FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
