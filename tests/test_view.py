@@ -1,8 +1,8 @@
 """The Panda3D view renders headless: shaders compile, frames are not blank, night is
 darker than day, the horde draws, its levels of detail partition the agents in view,
 a far horde still draws (as cards) and agents behind the camera are culled; every level
-of detail animates the behaviour state (the dead lie flat) and the crowd is lit by the
-effects' point lights.
+of detail animates the behaviour state (the dead lie flat), the crowd is lit by the
+effects' point lights and darkened by the school's shadow.
 
 These tests need OpenGL (Mesa llvmpipe through p3headlessgl); they fail, not skip,
 where it is missing. One ShowBase per process: a module-scoped fixture shares it.
@@ -269,7 +269,7 @@ def test_the_school_shades_the_horde(scene, level):
     base, stage, horde, grab = scene
     stage.set_time_of_day("day")
     pos, z, hd, ph = _crowd(12)
-    pos = (pos - np.array([0, -27], np.float32)) * np.float32(0.4)   # 12 agents within 3 m
+    pos = (pos - np.array([0, -27], np.float32)) * np.float32(0.4)   # 12 agents, 5 x 4 m
     hd = np.full(12, -np.pi / 2, np.float32)                      # facing the camera
     mean = {}
     with _level(horde, level):
