@@ -7,6 +7,8 @@
 // The card turns about the vertical toward the camera and tilts to face it; its height
 // is what an upright figure projects from that elevation (body height times cos, plus
 // the shoulders' depth times sin), so a crowd seen from above does not vanish edge-on.
+// An upright card spans only its posed figure's bounds (`figure_box`): its fragments are
+// the far horde's main cost, and a stride or a reach fills a fixed card by half.
 // p3d_Vertex.xz = card corner (x -0.5..0.5 across, z 0..1 up).
 // The figure is a few pixels across, so it is lit here, per card: the light for a
 // cylinder-like normal across an upright card (the figure's round body), sampled at its
@@ -32,12 +34,6 @@ in vec4 p3d_Vertex;
 #include "shadows.glsl"
 #endif
 
-// card width, metres: head-on the figure is narrow; side-on the stride and the arms
-// reaching ahead need about 1.5 m (fragments outside the figure are discarded: keep the
-// card tight, its area is the far horde's whole cost)
-const float CARD_W_FRONT = 0.72;
-const float CARD_W_SIDE = 1.52;
-const float FIG_H = 1.8;
 // lying card: along the body from the feet (-LIE_FEET) to the top of the head (LIE_HEAD)
 // about the hip; across, the arms' splay (LIE_W) seen from above, a body's depth edge-on
 const float LIE_FEET = 0.95, LIE_HEAD = 1.0, LIE_W = 1.35, LIE_DEPTH = 0.32;
@@ -109,6 +105,19 @@ void sprawled_skeleton(float squash, vec4 limbs) {
     v_frame = vec4(1.0 / squash, 0.0, 0.19, 0.29);
 }
 
+// The upright figure's bounds on its card (x0, y0, x1, y1, metres in v_uv): its bones
+// and head, each grown by its radius, through v_frame's mirror and bob.
+vec4 figure_box() {
+    vec2 lo = v_head - 0.115, hi = v_head + 0.115;
+    for (int i = 0; i < 7; i++) {
+        float r = i == 0 ? v_frame.z : i < 3 ? 0.06 : 0.075;
+        lo = min(lo, min(v_bones[i].xy, v_bones[i].zw) - r);
+        hi = max(hi, max(v_bones[i].xy, v_bones[i].zw) + r);
+    }
+    vec2 a = vec2(lo.x * v_frame.x, lo.y + v_frame.y), b = vec2(hi.x * v_frame.x, hi.y + v_frame.y);
+    return vec4(min(a, b), max(a, b));
+}
+
 // The light on the figure for world normal n at its centre: `open` the hemisphere ambient
 // and the point lights, `sun` the sun's direct light (before its shadow).
 void light_for(vec3 n, vec3 centre, out vec3 open, out vec3 sun) {
@@ -177,23 +186,23 @@ void main() {
         vec3 up = normalize(cross(to3, right));
         float sin_e = clamp(to3.z, 0.0, 1.0);
         float cos_e = sqrt(1.0 - sin_e * sin_e);
-        float h = FIG_H * scale * (cos_e + 0.28 * sin_e);
+        float h = scale * (cos_e + 0.28 * sin_e);     // world metres per card metre up
         vec2 head = vec2(cos(a.w), sin(a.w));
         float facing = dot(head, right.xy);           // +1: running toward screen right
-        float width = mix(CARD_W_FRONT, CARD_W_SIDE, abs(facing));
-        p = base + right * (p3d_Vertex.x * width * scale) + up * (p3d_Vertex.z * h);
-        v_uv = vec2(p3d_Vertex.x * width, p3d_Vertex.z * FIG_H);
-        // across the card: n(u) = 0.8 u right + sqrt(1 - 0.64 u^2) toward + 0.25 up
-        vec3 r = to_world * right, tw = to_world * vec3(th, 0.0), lift = vec3(0.0, 0.0, 0.25);
-        n_mid = normalize(tw + lift);
-        light_across(normalize(-0.8 * r + 0.6 * tw + lift), n_mid,
-                     normalize(0.8 * r + 0.6 * tw + lift), centre);
         Gait g = gait(st, kind, ph, t, r1, r2);
         float s = sin(ph);
         float jerk = g.jerk * (sin(ph * 3.0 + r1 * 6.28) + 0.4 * sin(t * 9.0 + r2 * 20.0));
         upright_skeleton(ph, facing, g.lean, g.bob,
                          vec4(g.arm - s * g.arm_swing + jerk, g.arm + s * g.arm_swing + jerk,
                               s * g.stride + g.stance, g.knee));
+        vec4 box = figure_box();   // card metres: the card spans the posed figure alone
+        v_uv = mix(box.xy, box.zw, vec2(p3d_Vertex.x + 0.5, p3d_Vertex.z));
+        p = base + right * (v_uv.x * scale) + up * (v_uv.y * h);
+        // across the card: n(u) = 0.8 u right + sqrt(1 - 0.64 u^2) toward + 0.25 up
+        vec3 r = to_world * right, tw = to_world * vec3(th, 0.0), lift = vec3(0.0, 0.0, 0.25);
+        n_mid = normalize(tw + lift);
+        light_across(normalize(-0.8 * r + 0.6 * tw + lift), n_mid,
+                     normalize(0.8 * r + 0.6 * tw + lift), centre);
     }
 
     vec4 view = p3d_ModelViewMatrix * vec4(p, 1.0);
