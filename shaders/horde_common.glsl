@@ -23,25 +23,28 @@ bool faded_out(vec2 fade, vec2 frag) {
     return fade.y < 0.5 ? t >= fade.x : t < 1.0 - fade.x;
 }
 
+// srgb() is only ever applied to constants here, so the compiler folds it: a software
+// rasteriser runs every branch for every vertex, and a pow per branch added up.
 vec3 material_color(int m, float seed) {
     float h1 = hash1(seed), h2 = hash1(seed + 7.0), h3 = hash1(seed + 13.0);
     if (m == 0) { // greyish, sickly skin
-        return srgb(mix(vec3(0.62, 0.60, 0.55), vec3(0.50, 0.52, 0.50), h1));
+        return mix(srgb(vec3(0.62, 0.60, 0.55)), srgb(vec3(0.50, 0.52, 0.50)), h1);
     }
     if (m == 1) { // shirt: mostly white school shirts, some grey, a few bloodied
-        vec3 c = h2 < 0.7 ? vec3(0.86, 0.86, 0.84) : vec3(0.55, 0.56, 0.58);
-        if (h3 < 0.25) c = mix(c, vec3(0.45, 0.06, 0.05), 0.45);
-        return srgb(c);
+        const vec3 blood = vec3(0.45, 0.06, 0.05);
+        const vec3 white = vec3(0.86, 0.86, 0.84), grey = vec3(0.55, 0.56, 0.58);
+        if (h3 < 0.25) return h2 < 0.7 ? srgb(mix(white, blood, 0.45)) : srgb(mix(grey, blood, 0.45));
+        return h2 < 0.7 ? srgb(white) : srgb(grey);
     }
     if (m == 2) { // trousers / skirts: navy or charcoal
-        return srgb(h1 < 0.55 ? vec3(0.10, 0.12, 0.22) : vec3(0.20, 0.20, 0.22));
+        return h1 < 0.55 ? srgb(vec3(0.10, 0.12, 0.22)) : srgb(vec3(0.20, 0.20, 0.22));
     }
     if (m == 3) return srgb(vec3(0.08, 0.08, 0.09));
-    if (m == 4) return srgb(vec3(0.05, 0.045, 0.04) + h3 * 0.05);
+    if (m == 4) return mix(srgb(vec3(0.05, 0.045, 0.04)), srgb(vec3(0.10, 0.095, 0.09)), h3);
     // uniform jacket: dark navy blazer, grey cardigan, or shirt-sleeves
     if (h2 < 0.45) return srgb(vec3(0.10, 0.13, 0.24));
     if (h2 < 0.7) return srgb(vec3(0.36, 0.37, 0.40));
-    return srgb(h3 < 0.5 ? vec3(0.86, 0.86, 0.84) : vec3(0.55, 0.56, 0.58));
+    return h3 < 0.5 ? srgb(vec3(0.86, 0.86, 0.84)) : srgb(vec3(0.55, 0.56, 0.58));
 }
 
 
@@ -94,5 +97,5 @@ vec2 lying_pose(int st, float r1, float r2) {
 
 // The living keep a warm skin (zombies get material_color(0)'s grey).
 vec3 human_skin(float seed) {
-    return srgb(mix(vec3(0.86, 0.68, 0.56), vec3(0.70, 0.52, 0.40), hash1(seed + 17.0)));
+    return mix(srgb(vec3(0.86, 0.68, 0.56)), srgb(vec3(0.70, 0.52, 0.40)), hash1(seed + 17.0));
 }
