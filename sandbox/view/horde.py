@@ -2,11 +2,11 @@
 
 Levels: `FULL` (the 192-triangle figure, `figure_arrays`), `MID` (a 19-triangle figure
 with the same limb ids, so `shaders/horde.vert` swings its legs and arms the same way,
-`mid_figure_arrays`) and `CARD` (one camera-facing card, 2 triangles, a running figure
-painted procedurally by `shaders/horde_card.frag`). Each agent's level is chosen in numpy
-from its projected height in pixels (`FIG_HEIGHT` x focal length in pixels / distance):
-`FULL_PX` and up full, `CARD_PX` and down card, the middle figure between. Around each
-threshold a band (`FADE_BAND`, relative) draws the agent in both levels with
+`mid_figure_arrays`) and `CARD` (one camera-facing card, 2 triangles, sized to a running
+figure that `shaders/horde_card.frag` paints procedurally). Each agent's level is chosen
+in numpy from its projected height in pixels (`FIG_HEIGHT` x focal length in pixels /
+distance): `FULL_PX` and up full, `CARD_PX` and down card, the middle figure between.
+Around each threshold a band (`FADE_BAND`, relative) draws the agent in both levels with
 complementary screen-door dither (`shaders/horde_common.glsl`), so the switch never pops.
 Agents behind the camera or outside its view cone (with a `CULL_MARGIN`) are dropped in
 numpy and cost nothing on the GPU. In a dense horde near the camera the thresholds rise
