@@ -39,12 +39,7 @@ void main() {
     float direct = clamp(ndl * 0.8 + 0.2, 0.0, 1.0); // a little wrap for readability
     float shadow = 1.0;
 #ifndef NO_SUN_SHADOW
-    vec4 p = vec4(v_view_pos + vn * 0.1, 1.0);
-    const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
-    shadow = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * p).xyz - BIAS);
-#ifdef CASTERS
-    shadow = min(shadow, cast_shadow((p3d_LightSource[1].shadowViewMatrix * p).xyz - BIAS));
-#endif
+    shadow = figure_shadow(v_view_pos + vn * 0.1);
 #endif
     float above = smoothstep(-0.02, 0.05, u_sun_dir.z);
     vec3 light = hemisphere(n) + u_sun_color * direct * shadow * above;

@@ -36,10 +36,10 @@ float bone(vec2 p, int i) { return seg(p, v_bones[i].xy, v_bones[i].zw); }
 // head, torso (jacket above v_frame.w, shirt below), sleeves, legs.
 vec3 figure(vec2 uv) {
     vec2 p = vec2(uv.x * v_frame.x, uv.y - v_frame.y);
-    if (length(p - v_head) < 0.115) return v_skin;
+    if (length(p - v_head) < CARD_HEAD_R) return v_skin;
     if (bone(p, 0) < v_frame.z) return p.y > v_frame.w ? v_top : v_shirt;
-    if (min(bone(p, 1), bone(p, 2)) < 0.06) return v_top;  // hands are a pixel at this size
-    if (min(min(bone(p, 3), bone(p, 4)), min(bone(p, 5), bone(p, 6))) < 0.075) return v_legs;
+    if (min(bone(p, 1), bone(p, 2)) < CARD_ARM_R) return v_top;  // hands are a pixel at this size
+    if (min(min(bone(p, 3), bone(p, 4)), min(bone(p, 5), bone(p, 6))) < CARD_LEG_R) return v_legs;
     return vec3(-1.0);
 }
 

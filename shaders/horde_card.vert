@@ -108,9 +108,9 @@ void sprawled_skeleton(float squash, vec4 limbs) {
 // The upright figure's bounds on its card (x0, y0, x1, y1, metres in v_uv): its bones
 // and head, each grown by its radius, through v_frame's mirror and bob.
 vec4 figure_box() {
-    vec2 lo = v_head - 0.115, hi = v_head + 0.115;
+    vec2 lo = v_head - CARD_HEAD_R, hi = v_head + CARD_HEAD_R;
     for (int i = 0; i < 7; i++) {
-        float r = i == 0 ? v_frame.z : i < 3 ? 0.06 : 0.075;
+        float r = i == 0 ? v_frame.z : i < 3 ? CARD_ARM_R : CARD_LEG_R;
         lo = min(lo, min(v_bones[i].xy, v_bones[i].zw) - r);
         hi = max(hi, max(v_bones[i].xy, v_bones[i].zw) + r);
     }
@@ -158,7 +158,7 @@ void main() {
     vec2 th = to.xy;
     th = dot(th, th) > 1e-8 ? normalize(th) : vec2(0.0, -1.0);
     vec3 right = vec3(-th.y, th.x, 0.0);          // cross(up, toward)
-    vec3 p, n_mid;
+    vec3 p, n_left, n_mid, n_right;   // the body's normal at the card's left, middle, right
     mat3 to_world = mat3(p3d_ModelMatrix);
     vec3 centre = (p3d_ModelMatrix * vec4(base + vec3(0.0, 0.0, 0.9), 1.0)).xyz;
     if (lying(st)) {
@@ -174,8 +174,7 @@ void main() {
         float u = p3d_Vertex.x * w, v = mix(-LIE_FEET, LIE_HEAD, p3d_Vertex.z);
         p = base + vec3(0.0, 0.0, 0.125) * scale + (across * u + along * v) * scale;
         v_uv = vec2(u * sign(dot(across, perp) + 1e-6), v);
-        n_mid = to_world * nrm;
-        light_across(n_mid, n_mid, n_mid, centre);
+        n_mid = n_left = n_right = to_world * nrm;
         bool thrash = st == ST_KNOCKED;
         vec2 hs = vec2(hash1(seed + 12.0), hash1(seed + 10.0));   // left, right (horde.vert)
         vec2 w1 = sin(t * 5.3 + vec2(1.7, -1.7) + r1 * 6.28);
@@ -200,22 +199,18 @@ void main() {
         p = base + right * (v_uv.x * scale) + up * (v_uv.y * h);
         // across the card: n(u) = 0.8 u right + sqrt(1 - 0.64 u^2) toward + 0.25 up
         vec3 r = to_world * right, tw = to_world * vec3(th, 0.0), lift = vec3(0.0, 0.0, 0.25);
+        n_left = normalize(-0.8 * r + 0.6 * tw + lift);
         n_mid = normalize(tw + lift);
-        light_across(normalize(-0.8 * r + 0.6 * tw + lift), n_mid,
-                     normalize(0.8 * r + 0.6 * tw + lift), centre);
+        n_right = normalize(0.8 * r + 0.6 * tw + lift);
     }
+    light_across(n_left, n_mid, n_right, centre);   // once: both branches run on llvmpipe
 
     vec4 view = p3d_ModelViewMatrix * vec4(p, 1.0);
     gl_Position = p3d_ProjectionMatrix * view;
     v_fog = clamp(exp(-u_fog_density * length(view.xyz)), 0.0, 1.0);
     v_shadow = 1.0;
 #ifndef NO_SUN_SHADOW
-    vec4 sp = vec4(view.xyz + mat3(p3d_ViewMatrix) * n_mid * 0.1, 1.0);
-    const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
-    v_shadow = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * sp).xyz - BIAS);
-#ifdef CASTERS
-    v_shadow = min(v_shadow, cast_shadow((p3d_LightSource[1].shadowViewMatrix * sp).xyz - BIAS));
-#endif
+    v_shadow = figure_shadow(view.xyz + mat3(p3d_ViewMatrix) * n_mid * 0.1);
 #endif
     v_skin = kind == KIND_HUMAN ? human_skin(seed) : material_color(0, seed);
     v_top = material_color(5, seed);

@@ -49,6 +49,10 @@ vec3 material_color(int m, float seed) {
 
 
 
+// The card figure's capsule radii, metres (horde_card.frag tests them, horde_card.vert
+// sizes the card to them; the torso's half-width is per figure, in v_frame.z).
+const float CARD_HEAD_R = 0.115, CARD_ARM_R = 0.06, CARD_LEG_R = 0.075;
+
 // Behaviour states (sandbox/crowd STATES; the third instance texel's x) and the human kind
 // (KINDS; its y). Humans and the turning (bitten) walk upright without the zombie reach.
 const int ST_IDLE = 0, ST_WANDER = 1, ST_LURED = 2, ST_CHASE = 3, ST_ATTACK = 4,

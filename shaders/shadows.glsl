@@ -35,3 +35,14 @@ float sun_shadow_tap(vec3 sc) {
 float cast_shadow(vec3 sc) {
     return off_map(sc) ? 1.0 : texture(p3d_LightSource[1].shadowMap, sc);
 }
+
+// A crowd figure's shadow at view-space point p (already moved off its surface): one tap
+// of the sun's map and, in the CASTERS variant, of the moving casters' map.
+float figure_shadow(vec3 p) {
+    const vec3 BIAS = vec3(0.0, 0.0, 0.0008);
+    float s = sun_shadow_tap((p3d_LightSource[0].shadowViewMatrix * vec4(p, 1.0)).xyz - BIAS);
+#ifdef CASTERS
+    s = min(s, cast_shadow((p3d_LightSource[1].shadowViewMatrix * vec4(p, 1.0)).xyz - BIAS));
+#endif
+    return s;
+}
