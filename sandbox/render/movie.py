@@ -204,10 +204,13 @@ def frame_times(scene: Scene, fps: int, start: float = 0.0, end: float | None = 
 
 
 @contextlib.contextmanager
-def _progress(label: str, total: int, console: Console):
-    """A progress bar over `total` frames; yields the function that counts one done."""
+def _progress(label: str, total: int, console: Console, rate: bool = True):
+    """A progress bar over `total` frames; yields the function that counts one done.
+    `rate`: show frames per second (off for the benchmark, whose untimed work between
+    its timed frames would make that figure disagree with the one it reports)."""
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               _FpsColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+               *([_FpsColumn()] if rate else []), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn())
     with Progress(*columns, console=console) as bar:
         task = bar.add_task(label, total=total)
         yield lambda: bar.advance(task)
@@ -340,7 +343,7 @@ def bench(spec: PlayerSpec, fps: int = 24, *, frames: int = 48, codec: str = "h2
     else:
         timed = workers.interleaved(timed_frames, spec, times, jobs, fps, codec, crf,
                                     workers.CONTEXT.Barrier(jobs), math.ceil(frames / jobs))
-    with _progress(f"bench {scene.path.name}", frames, console) as done:
+    with _progress(f"bench {scene.path.name}", frames, console, rate=False) as done:
         records = []
         for record in timed:
             records.append(record)
