@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import math
 import os
 import shutil
@@ -13,6 +14,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -48,8 +50,12 @@ class Ahead:
 
 
 class _FpsColumn(ProgressColumn):
+    """Frames per second: lately while running, over the whole bar once finished."""
+
     def render(self, task) -> Text:
-        speed = task.finished_speed or task.speed
+        speed = task.speed
+        if task.finished and task.finished_time:
+            speed = task.completed / task.finished_time
         return Text(f"{speed:5.1f} fps" if speed else "  ... fps", style="cyan")
 
 
@@ -204,16 +210,19 @@ def frame_times(scene: Scene, fps: int, start: float = 0.0, end: float | None = 
 
 
 @contextlib.contextmanager
-def _progress(label: str, total: int, console: Console, rate: bool = True):
-    """A progress bar over `total` frames; yields the function that counts one done.
+def _progress(label: str, total: int, console: Console, rate: bool = True,
+              started: bool = True):
+    """A progress bar over `total` frames; yields its `advance()` (one frame done) and
+    `start()` (its clock starts, where `started` is False: once the renderers are open).
     `rate`: show frames per second (off for the benchmark, whose untimed work between
     its timed frames would make that figure disagree with the one it reports)."""
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                *([_FpsColumn()] if rate else []), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn())
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
+        task = bar.add_task(label, total=total, start=started)
+        yield SimpleNamespace(advance=functools.partial(bar.advance, task),
+                              start=functools.partial(bar.start_task, task))
 
 
 def drawn(player: ScenePlayer, times: list[float]):
@@ -230,17 +239,21 @@ def _rendered(spec: PlayerSpec, times: list[float], jobs: int, label: str, conso
     drawn here (`jobs` 1) or by `jobs` worker processes, interleaved (`workers`);
     `opened()` is called once the players are open, before the first frame draws."""
     jobs = min(jobs, len(times))
-    if jobs == 1:
-        player = spec.open()
-        if opened is not None:
-            opened()
-        frames = drawn(player, times)
-    else:
-        frames = workers.interleaved(drawn, spec, times, jobs, opened=opened)
-    with _progress(label, len(times), console) as done:
+    with _progress(label, len(times), console, started=False) as bar:
+        def ready():   # the bar's clock, like the summary's, starts with the renderers open
+            bar.start()
+            if opened is not None:
+                opened()
+
+        if jobs == 1:
+            player = spec.open()
+            ready()
+            frames = drawn(player, times)
+        else:
+            frames = workers.interleaved(drawn, spec, times, jobs, opened=ready)
         for i, (t, rgb) in enumerate(frames):
             yield i, t, rgb
-            done()
+            bar.advance()
 
 
 def render_movie(spec: PlayerSpec, out: Path, fps: int = 24, *, times: list[float],
@@ -343,11 +356,11 @@ def bench(spec: PlayerSpec, fps: int = 24, *, frames: int = 48, codec: str = "h2
     else:
         timed = workers.interleaved(timed_frames, spec, times, jobs, fps, codec, crf,
                                     workers.CONTEXT.Barrier(jobs), math.ceil(frames / jobs))
-    with _progress(f"bench {scene.path.name}", frames, console, rate=False) as done:
+    with _progress(f"bench {scene.path.name}", frames, console, rate=False) as bar:
         records = []
         for record in timed:
             records.append(record)
-            done()
+            bar.advance()
     rate = 0.0
     for share in (records[k::jobs] for k in range(jobs)):
         rate += len(share) / (sum(r["end"] - r["start"] for r in share)
