@@ -9,7 +9,9 @@
 // the shoulders' depth times sin), so a crowd seen from above does not vanish edge-on.
 // An upright card spans only its posed figure's bounds (`figure_box`): its fragments are
 // the far horde's main cost, and a stride or a reach fills a fixed card by half.
-// p3d_Vertex.xz = card corner (x -0.5..0.5 across, z 0..1 up).
+// p3d_Vertex.xz = card corner (x -0.5..0.5 across, z 0..1 up), p3d_Vertex.y = the card's
+// slot in its instance (sandbox/view/horde.py's CARDS_PER_INSTANCE): agent
+// gl_InstanceID * CARDS_PER_INSTANCE + slot.
 // The figure is a few pixels across, so it is lit here, per card: the light for a
 // cylinder-like normal across an upright card (the figure's round body), sampled at its
 // left edge, middle and right edge and handed on as a quadratic in the across
@@ -23,6 +25,7 @@ uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrix;
 uniform samplerBuffer u_instances;
 uniform float u_time;
+uniform float u_count;      // cards in this draw: the last instance's spare slots draw nothing
 
 in vec4 p3d_Vertex;
 
@@ -140,7 +143,11 @@ void light_across(vec3 n0, vec3 n1, vec3 n2, vec3 centre) {
 }
 
 void main() {
-    int id = gl_InstanceID;
+    int id = gl_InstanceID * CARDS_PER_INSTANCE + int(p3d_Vertex.y + 0.5);
+    if (id >= int(u_count)) {   // beyond the near plane: the clipper drops it
+        gl_Position = vec4(0.0, 0.0, -2.0, 1.0);
+        return;
+    }
     vec4 a = texelFetch(u_instances, id * 3);
     vec4 b = texelFetch(u_instances, id * 3 + 1);
     vec4 c3 = texelFetch(u_instances, id * 3 + 2);

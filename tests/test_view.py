@@ -146,6 +146,38 @@ def test_far_horde_draws_as_cards(scene):
     assert changed > 0.01, f"only {changed:.4f} of pixels changed with {n} far agents"
 
 
+def test_cards_share_instances_and_spare_slots_draw_nothing(scene):
+    """Several cards ride one instance: a count that does not fill the last instance
+    draws every card, and its spare slots draw nothing, not the agents a bigger frame
+    left in the buffer."""
+    from sandbox.view.horde import CARD, CARD_PX, CARDS_PER_INSTANCE, FIG_HEIGHT
+
+    base, stage, horde, grab = scene
+    stage.set_time_of_day("day")
+    stage.set_camera((0, -60, 1.5), (0, 0, 1.0), 40)
+    focal = 0.5 * H / np.tan(np.radians(20))
+    d = FIG_HEIGHT * focal / (0.8 * CARD_PX)
+    n = 2 * CARDS_PER_INSTANCE - 1
+    x = np.linspace(-0.35, 0.35, n) * d
+    pos = np.stack([x, np.full(n, -60 + d)], 1).astype(np.float32)
+    cols = np.round(W / 2 + focal * x / d).astype(int)   # each agent's screen column
+
+    def drawn(k):   # the first k agents; per agent, pixels changed within 2 columns of it
+        horde.update(pos[:k], np.zeros(k, np.float32), np.zeros(k, np.float32),
+                     np.full(k, 0.7, np.float32))
+        assert horde.counts[CARD] == k
+        diff = (np.abs(grab.grab().astype(np.int16) - empty).max(axis=2) > 20).sum(axis=0)
+        return [int(diff[c - 2:c + 3].sum()) for c in cols]
+
+    with _level(horde, CARD):
+        horde.update(np.zeros((0, 2), np.float32), np.zeros(0), np.zeros(0), np.zeros(0))
+        empty = grab.grab().astype(np.int16)
+        assert min(drawn(n)) > 3
+        k = CARDS_PER_INSTANCE + 1
+        cover = drawn(k)
+    assert min(cover[:k]) > 3 and max(cover[k:]) == 0, cover
+
+
 def test_culling_drops_agents_behind_camera(scene):
     base, stage, horde, grab = scene
     stage.set_camera((0, -48, 3), (0, -27, 1), 40)

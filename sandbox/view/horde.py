@@ -3,9 +3,10 @@
 Levels: `FULL` (the 192-triangle figure, `figure_arrays`), `MID` (a 19-triangle figure
 with the same limb ids, so `shaders/horde.vert` swings its legs and arms the same way,
 `mid_figure_arrays`) and `CARD` (one camera-facing card, 2 triangles, sized to a running
-figure that `shaders/horde_card.frag` paints procedurally). Each agent's level is chosen
-in numpy from its projected height in pixels (`FIG_HEIGHT` x focal length in pixels /
-distance): `FULL_PX` and up full, `CARD_PX` and down card, the middle figure between.
+figure that `shaders/horde_card.frag` paints procedurally; `CARDS_PER_INSTANCE` of them
+per drawn instance). Each agent's level is chosen in numpy from its projected height in
+pixels (`FIG_HEIGHT` x focal length in pixels / distance): `FULL_PX` and up full,
+`CARD_PX` and down card, the middle figure between.
 Around each threshold a band (`FADE_BAND`, relative) draws the agent in both levels with
 complementary screen-door dither (`shaders/horde_common.glsl`), so the switch never pops.
 Agents behind the camera or outside its view cone (with a `CULL_MARGIN`) are dropped in
@@ -61,7 +62,10 @@ MID_BUDGET = 20000    # ... and middle figures; the rest are cards
 FADE_BAND = 0.25      # cross-fade from threshold to threshold * (1 + FADE_BAND)
 CULL_MARGIN = 1.5     # metres around an agent's centre kept when testing the view cone
 CENTRE_Z = 0.9        # metres above the feet: the point distances and culling use
-TEXELS = 3            # rgba32f texels per instance (the shaders fetch 3i, 3i+1, 3i+2)
+TEXELS = 3            # rgba32f texels per agent (the shaders fetch 3i, 3i+1, 3i+2)
+CARDS_PER_INSTANCE = 4  # cards one drawn instance holds: llvmpipe shades an instance's
+                      # vertices in batches of 8, so an instance of one 4-corner card left
+                      # half of every batch idle and cost twice the vertex shading
 # A figure level draws in two parts from one buffer: the figures drawn whole, then those
 # in a fade band from instance `u_first` on. Only the second shader can discard, and a
 # shader that never discards has its hidden fragments rejected before it runs (llvmpipe
@@ -177,11 +181,16 @@ def mid_figure_arrays():
 
 
 def card_arrays():
-    """The far level: one card, x -0.5..0.5 across and z 0..1 up (horde_card.vert sizes
-    it and turns it to the camera). Same return values, limb all zero."""
-    v = np.array([[-0.5, 0, 0], [0.5, 0, 0], [0.5, 0, 1], [-0.5, 0, 1]], np.float32)
-    return (v, np.full((4, 4), 255, np.uint8), np.array([[0, 1, 2], [0, 2, 3]], np.uint32),
-            np.zeros((4, 2), np.float32))
+    """The far level: `CARDS_PER_INSTANCE` cards, each x -0.5..0.5 across and z 0..1 up,
+    y its slot in the instance (horde_card.vert sizes them and turns them to the camera).
+    Same return values, limb all zero."""
+    corners = np.array([[-0.5, 0, 0], [0.5, 0, 0], [0.5, 0, 1], [-0.5, 0, 1]], np.float32)
+    slots = np.arange(CARDS_PER_INSTANCE)
+    v = (corners[None] + np.outer(slots, [0, 1, 0])[:, None]).reshape(-1, 3)
+    t = (np.array([[0, 1, 2], [0, 2, 3]])[None] + 4 * slots[:, None, None]).reshape(-1, 3)
+    n = len(v)
+    return (v.astype(np.float32), np.full((n, 4), 255, np.uint8), t.astype(np.uint32),
+            np.zeros((n, 2), np.float32))
 
 
 def projected_height(positions, z, cam_pos, focal_px: float):
@@ -280,8 +289,8 @@ class Horde:
         self._variants: dict[tuple, list] = {}
         self.levels: list[NodePath] = []
         self.parts: list[list[NodePath]] = []
-        self.triangles: list[int] = []
         self.np.set_shader_input("u_first", 0.0)
+        self.np.set_shader_input("u_count", 0.0)
         for level, arrays in enumerate((figure_arrays(), mid_figure_arrays(), card_arrays())):
             v, c, t, limb = arrays
             geom = make_geom(v, None, c, t, extra={"limb": limb})
@@ -299,8 +308,6 @@ class Horde:
                 parts.append(pnp)
             self.levels.append(lnp)
             self.parts.append(parts)
-            self.triangles.append(len(t))
-        self.triangles_per_figure = self.triangles[FULL]
         if hasattr(parent, "add_variant_user"):  # a Stage: follow its lights and casters
             parent.add_variant_user(self._use_variant)
         else:
@@ -335,7 +342,8 @@ class Horde:
                  load("horde.vert", "horde.frag", dict(common, FADES=1))],
                 [load("horde.vert", "horde.frag", mid),
                  load("horde.vert", "horde.frag", dict(mid, FADES=1))],
-                [load("horde_card.vert", "horde_card.frag", common)]]
+                [load("horde_card.vert", "horde_card.frag",
+                      dict(common, CARDS_PER_INSTANCE=CARDS_PER_INSTANCE))]]
         return self._variants[key]
 
     def _use_variant(self, lights: int | None, casting: bool) -> None:
@@ -422,9 +430,11 @@ class Horde:
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
                 buf.reshape(-1, 4 * TEXELS)[:k] = packed
+            per = CARDS_PER_INSTANCE if level == CARD else 1
             for part, (first, m) in zip(self.parts[level], ((0, whole), (whole, k - whole))):
-                part.set_instance_count(max(m, 1))
+                part.set_instance_count(max(-(-m // per), 1))
                 part.set_shader_input("u_first", float(first))
+                part.set_shader_input("u_count", float(m))
                 if m:  # an instance count of 0 would draw one (uninstanced) copy: hide instead
                     part.show()
                 else:
