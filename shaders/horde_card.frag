@@ -15,6 +15,7 @@ flat in vec3 v_sun[3];
 in float v_shadow;
 in float v_fog;
 flat in vec4 v_bones[7];   // horde_card.vert: torso, arms, thighs and shins
+flat in vec4 v_inv[2];
 flat in vec2 v_head;
 flat in vec4 v_frame;
 flat in vec3 v_skin;
@@ -24,22 +25,22 @@ flat in vec3 v_legs;
 flat in vec2 v_fade;
 out vec4 o_color;
 
-float seg(vec2 p, vec2 a, vec2 b) {
-    vec2 pa = p - a, ba = b - a;
-    float h = clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0);
-    return length(pa - ba * h);
+// The squared distance from p to bone i: no division or square root per pixel.
+float bone(vec2 p, int i) {
+    vec2 pa = p - v_bones[i].xy, ba = v_bones[i].zw;
+    vec2 q = pa - ba * clamp(dot(pa, ba) * v_inv[i / 4][i % 4], 0.0, 1.0);
+    return dot(q, q);
 }
-
-float bone(vec2 p, int i) { return seg(p, v_bones[i].xy, v_bones[i].zw); }
 
 // The figure's albedo at card point uv (metres), or a negative x where the card is empty:
 // head, torso (jacket above v_frame.w, shirt below), sleeves, legs.
 vec3 figure(vec2 uv) {
     vec2 p = vec2(uv.x * v_frame.x, uv.y - v_frame.y);
-    if (length(p - v_head) < CARD_HEAD_R) return v_skin;
-    if (bone(p, 0) < v_frame.z) return p.y > v_frame.w ? v_top : v_shirt;
-    if (min(bone(p, 1), bone(p, 2)) < CARD_ARM_R) return v_top;  // hands are a pixel at this size
-    if (min(min(bone(p, 3), bone(p, 4)), min(bone(p, 5), bone(p, 6))) < CARD_LEG_R) return v_legs;
+    vec2 ph = p - v_head;
+    if (dot(ph, ph) < CARD_HEAD_R * CARD_HEAD_R) return v_skin;
+    if (bone(p, 0) < v_frame.z * v_frame.z) return p.y > v_frame.w ? v_top : v_shirt;
+    if (min(bone(p, 1), bone(p, 2)) < CARD_ARM_R * CARD_ARM_R) return v_top;  // hands are a pixel at this size
+    if (min(min(bone(p, 3), bone(p, 4)), min(bone(p, 5), bone(p, 6))) < CARD_LEG_R * CARD_LEG_R) return v_legs;
     return vec3(-1.0);
 }
 

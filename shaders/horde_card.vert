@@ -48,8 +48,10 @@ flat out vec3 v_sun[3];     // and the sun's, for u = across / 0.3 m in -1..1 (l
 out float v_shadow;         // the sun's shadow maps (1 lit)
 out float v_fog;            // fog factor: 1 clear
 // The figure's skeleton in card metres, posed here once per vertex so the fragment
-// shader only measures distances (each bone a capsule: (start.xy, end.xy)):
+// shader only measures distances (each bone a capsule: the skeleton functions write
+// (start.xy, end.xy), main hands on (start.xy, end.xy - start.xy)):
 flat out vec4 v_bones[7];   // torso, arm 1, arm 2, thigh 1, shin 1, thigh 2, shin 2
+flat out vec4 v_inv[2];     // 1 / |end - start|^2 of bone i at [i / 4][i % 4]
 flat out vec2 v_head;       // head centre
 flat out vec4 v_frame;      // (x scale, y shift) from v_uv to the skeleton's frame,
                             // torso half-width, height above which the torso is jacket
@@ -209,6 +211,11 @@ void main() {
         n_left = normalize(-0.8 * r + 0.6 * tw + lift);
         n_mid = normalize(tw + lift);
         n_right = normalize(0.8 * r + 0.6 * tw + lift);
+    }
+    for (int i = 0; i < 7; i++) {   // the fragment shader's form of the bones
+        vec2 ba = v_bones[i].zw - v_bones[i].xy;
+        v_bones[i].zw = ba;
+        v_inv[i / 4][i % 4] = 1.0 / max(dot(ba, ba), 1e-8);
     }
     light_across(n_left, n_mid, n_right, centre);   // once: both branches run on llvmpipe
 
