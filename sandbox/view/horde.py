@@ -430,9 +430,9 @@ class Horde:
             if k:
                 buf = np.frombuffer(self.texs[level].modify_ram_image(), np.float32)
                 buf.reshape(-1, 4 * TEXELS)[:k] = packed
-            per = CARDS_PER_INSTANCE if level == CARD else 1
+            per = CARDS_PER_INSTANCE if level == CARD else 1   # agents an instance draws
             for part, (first, m) in zip(self.parts[level], ((0, whole), (whole, k - whole))):
-                part.set_instance_count(max(-(-m // per), 1))
+                part.set_instance_count(max(-(-m // per), 1))   # m / per rounded up
                 part.set_shader_input("u_first", float(first))
                 part.set_shader_input("u_count", float(m))
                 if m:  # an instance count of 0 would draw one (uninstanced) copy: hide instead
