@@ -106,7 +106,7 @@ def test_bench_json():
     result = json.loads(run.stdout)
     assert result["agents"] == 300 and result["frames"] == 4
     assert result["jobs"] == min(2, os.cpu_count())   # two processes where there are two cores
-    for key in ("crowd_ms", "show_ms", "draw_ms", "encode_ms", "fps"):
+    for key in ("crowd_ms", "show_ms", "draw_ms", "encode_ms", "cpu_ms", "fps"):
         assert result[key] > 0, key
     assert "GL" in result["renderer"]   # which driver drew: the figures depend on it
 

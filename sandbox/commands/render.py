@@ -85,6 +85,7 @@ def print_bench(result: dict, as_json: bool) -> None:
     for key, label in (("crowd_ms", "crowd step (wait)"), ("show_ms", "scene update"),
                        ("draw_ms", "draw + readback"), ("encode_ms", "encode (wait)")):
         table.add_row(label, f"{result[key]:.1f}")
+    table.add_row("CPU time (all threads)", f"{result['cpu_ms']:.1f}")
     table.add_row("[bold]overall", f"[bold]{result['fps']:.2f} fps")
     Console().print(table)
     print(f"OpenGL: {result['renderer']}")
@@ -139,8 +140,8 @@ def register(sub) -> None:
                    help="time the wait for the crowd step, scene update, draw + readback and "
                    "the wait on the encoder on frames spread over the scene, drawn as in a "
                    "render (the next frame's crowd is stepped and the last one encoded, into "
-                   "a null sink, no file, on threads of their own while a frame draws); "
-                   "print medians in ms")
+                   "a null sink, no file, on threads of their own while a frame draws) and "
+                   "the CPU time a frame costs the process, all threads; print medians in ms")
     p.add_argument("--frames", type=ranged_int(1, 10_000), default=None, metavar="K",
                    help="with --bench: how many frames to time (default 48)")
     p.add_argument("--json", action="store_true",

@@ -370,7 +370,7 @@ def bench(spec: PlayerSpec, fps: int = 24, *, frames: int = 48, codec: str = "h2
               "codec": codec, "agents": last["agents"], "frames": frames, "jobs": jobs,
               "renderer": last["renderer"]}
     result.update({f"{stage}_ms": statistics.median(r[stage] for r in records)
-                   for stage in BENCH_STAGES})
+                   for stage in (*BENCH_STAGES, "cpu")})
     result["fps"] = rate
     return result
 
@@ -378,9 +378,11 @@ def bench(spec: PlayerSpec, fps: int = 24, *, frames: int = 48, codec: str = "h2
 def timed_frames(player: ScenePlayer, times: list[float], fps: int, codec: str,
                  crf: int | None, barrier=None, rounds: int = 0):
     """For each of `times`, {stage: ms} of drawing that frame as in a render, encoding
-    into the null muxer (real encode work, no file), and the clock (seconds) at its
-    "start" and "end"; the last also has "flush" (ms: the queued frames and the
-    encoder's tail), "agents" and "renderer" (the GL driver).
+    into the null muxer (real encode work, no file), "cpu" (ms of CPU time the process
+    spent meanwhile, all its threads: the rasteriser's, the worker's and the encoder's
+    too) and the clock (seconds) at its "start" and "end"; the last also has "flush"
+    (ms: the queued frames and the encoder's tail), "agents" and "renderer" (the GL
+    driver).
 
     Each timed frame is drawn as in a render: the crowd is first brought, untimed, to two
     frames before it; the frame before it is drawn and encoded untimed while the timed
@@ -417,15 +419,15 @@ def timed_frames(player: ScenePlayer, times: list[float], fps: int, codec: str,
                 video.write(grab())
                 if barrier is not None:
                     barrier.wait()
-                t0 = clock()
+                t0, c0 = clock(), time.process_time()
                 next(trio)
                 t1, t2 = shown[2:4]
                 rgb = grab()
                 t3 = clock()
                 video.write(rgb)
-                t4 = clock()
+                t4, c4 = clock(), time.process_time()
                 next(trio)   # the frame after: worked out during the timed draw, then dropped
-                records.append({"start": t0, "end": t4, **{
+                records.append({"start": t0, "end": t4, "cpu": (c4 - c0) * 1000, **{
                     stage: (b - a) * 1000 for stage, a, b in
                     zip(BENCH_STAGES, (t0, t1, t2, t3), (t1, t2, t3, t4))}})
                 if len(records) < len(times):
